@@ -1,1 +1,3 @@
 export * from './backend.js';
+export * from './errors.js';
+export * from './memory/index.js';

@@ -1,0 +1,106 @@
+/**
+ * One column family of the memory backend: keys kept sorted bytewise in an array, found by binary
+ * search, with copy-on-write snapshots so an iteration in progress never sees later writes.
+ *
+ * @module
+ */
+import { compareBytes } from './compare-bytes.js';
+
+/** A frozen view of a family's entries, as of the moment {@link SortedEntries.snapshot} was called. */
+export interface EntriesSnapshot {
+  /** Keys in ascending bytewise order. */
+  readonly keys: readonly Uint8Array[];
+  /** `values[i]` belongs to `keys[i]`. */
+  readonly values: readonly Uint8Array[];
+}
+
+/**
+ * A sorted key/value map over byte strings. It stores the arrays it is given; callers copy bytes
+ * in and out so nobody else holds a reference to stored data.
+ */
+export class SortedEntries {
+  #keys: Uint8Array[] = [];
+  #values: Uint8Array[] = [];
+  // True while a snapshot may still be reading the current arrays: the next mutation copies them
+  // first, so snapshots cost nothing until somebody writes.
+  #shared = false;
+
+  /** Number of entries. */
+  get size(): number {
+    return this.#keys.length;
+  }
+
+  /**
+   * Read one key.
+   * @param key - the key
+   * @returns the stored value, or `undefined` when absent
+   */
+  get(key: Uint8Array): Uint8Array | undefined {
+    const index = lowerBound(this.#keys, key);
+    const found = this.#keys[index];
+    return found !== undefined && compareBytes(found, key) === 0 ? this.#values[index] : undefined;
+  }
+
+  /**
+   * Insert or replace a key.
+   * @param key - the key (stored as given)
+   * @param value - the value (stored as given)
+   */
+  set(key: Uint8Array, value: Uint8Array): void {
+    this.#ownArrays();
+    const index = lowerBound(this.#keys, key);
+    const found = this.#keys[index];
+    if (found !== undefined && compareBytes(found, key) === 0) {
+      this.#values[index] = value;
+    } else {
+      this.#keys.splice(index, 0, key);
+      this.#values.splice(index, 0, value);
+    }
+  }
+
+  /**
+   * Remove a key; nothing happens when it is absent.
+   * @param key - the key
+   */
+  delete(key: Uint8Array): void {
+    const index = lowerBound(this.#keys, key);
+    const found = this.#keys[index];
+    if (found === undefined || compareBytes(found, key) !== 0) return;
+    this.#ownArrays();
+    this.#keys.splice(index, 1);
+    this.#values.splice(index, 1);
+  }
+
+  /**
+   * Freeze the current entries for reading; later writes do not change the snapshot.
+   * @returns the snapshot
+   */
+  snapshot(): EntriesSnapshot {
+    this.#shared = true;
+    return { keys: this.#keys, values: this.#values };
+  }
+
+  #ownArrays(): void {
+    if (!this.#shared) return;
+    this.#keys = this.#keys.slice();
+    this.#values = this.#values.slice();
+    this.#shared = false;
+  }
+}
+
+/**
+ * Binary search in ascending keys.
+ * @param keys - keys in ascending bytewise order
+ * @param target - the key looked for
+ * @returns the index of the first key `>= target` (`keys.length` when there is none)
+ */
+export function lowerBound(keys: readonly Uint8Array[], target: Uint8Array): number {
+  let low = 0;
+  let high = keys.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (compareBytes(keys[middle]!, target) < 0) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}

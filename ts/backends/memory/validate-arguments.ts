@@ -1,0 +1,68 @@
+/**
+ * Argument checks shared by the backends, so every backend rejects the same bad input with the same
+ * {@link BackendInvalidArgumentError}.
+ *
+ * @module
+ */
+import type { BatchOperation, IterateOptions } from '../backend.js';
+import { BackendInvalidArgumentError } from '../errors.js';
+
+/**
+ * Check a column family name.
+ * @param cf - the name
+ * @throws BackendInvalidArgumentError when it is not a non-empty string
+ */
+export function assertColumnFamilyName(cf: unknown): asserts cf is string {
+  if (typeof cf !== 'string' || cf.length === 0) {
+    throw new BackendInvalidArgumentError(`A column family name must be a non-empty string, got ${String(cf)}.`);
+  }
+}
+
+/**
+ * Check a key.
+ * @param key - the key
+ * @throws BackendInvalidArgumentError when it is not a `Uint8Array`
+ */
+export function assertKey(key: unknown): asserts key is Uint8Array {
+  if (!(key instanceof Uint8Array)) {
+    throw new BackendInvalidArgumentError(`A key must be a Uint8Array, got ${typeof key}.`);
+  }
+}
+
+/**
+ * Check every operation of a batch before any is applied, so a bad batch changes nothing.
+ * @param operations - the batch
+ * @throws BackendInvalidArgumentError on the first malformed operation
+ */
+export function assertBatch(operations: BatchOperation[]): void {
+  if (!Array.isArray(operations)) {
+    throw new BackendInvalidArgumentError('write() takes an array of { cf, key, value } operations.');
+  }
+  for (const operation of operations) {
+    assertColumnFamilyName(operation?.cf);
+    assertKey(operation.key);
+    if (operation.value !== undefined && !(operation.value instanceof Uint8Array)) {
+      throw new BackendInvalidArgumentError(
+        `A batch value must be a Uint8Array, or undefined to delete; got ${typeof operation.value}.`,
+      );
+    }
+  }
+}
+
+/**
+ * Check iteration options.
+ * @param options - bounds, direction, limit
+ * @returns the limit as a number (`Infinity` when unlimited)
+ * @throws BackendInvalidArgumentError when a bound is not a `Uint8Array` or the limit is not a
+ *   non-negative integer
+ */
+export function checkIterateOptions(options: IterateOptions): number {
+  assertColumnFamilyName(options?.cf);
+  if (options.gte !== undefined) assertKey(options.gte);
+  if (options.lt !== undefined) assertKey(options.lt);
+  const limit = options.limit ?? Infinity;
+  if (limit !== Infinity && !(Number.isInteger(limit) && limit >= 0)) {
+    throw new BackendInvalidArgumentError(`limit must be a non-negative integer, got ${String(options.limit)}.`);
+  }
+  return limit;
+}
