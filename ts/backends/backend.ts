@@ -6,14 +6,21 @@
  * Semantics every backend must meet (checked by the backend conformance suite):
  * - One {@link BackendDatabase} per partition path; {@link Backend.open} is exclusive: a second open
  *   of the same path, from this process or another, throws a {@link StoreLockError} subclass.
+ *   {@link Backend.destroy} of a path open in this process throws one too.
  * - Corrupted data found at open throws a {@link StoreCorruptedError} subclass.
- * - Column families are independent ordered key spaces, named by strings. A family exists once it
- *   has been written to or listed in `columnFamilies` at open; reading an absent family finds nothing.
+ * - Data survives close and reopen of the same path through the same backend (in the memory
+ *   backend too, until destroyed); `supports.persistent` says whether it also survives the process.
+ * - Column families are independent ordered key spaces, named by strings. `default` always exists;
+ *   another family exists once it has been written to or listed in `columnFamilies` at open; reading
+ *   an absent family finds nothing and does not create it.
  * - Keys are ordered bytewise (unsigned, lexicographic; a proper prefix sorts first).
  * - {@link BackendDatabase.write} applies all operations of a batch atomically and durably (per
  *   the backend's durability setting): after a crash either all are visible or none.
  * - {@link BackendDatabase.iterate} honours both bounds in both directions: `gte` inclusive, `lt`
- *   exclusive; empty when `gte >= lt`.
+ *   exclusive; empty when `gte >= lt`. It reads a consistent snapshot taken at its first step:
+ *   writes made while it runs are not seen.
+ * - Bytes are copied in and out: changing an array after writing it, or one that was read, changes
+ *   nothing stored.
  * - Any call after {@link BackendDatabase.close} rejects with a `StreamstateError` of code
  *   `'BACKEND_CLOSED'`.
  *
@@ -52,7 +59,7 @@ export interface IterateOptions {
 
 /** What a backend can do, so callers ask instead of checking classes. */
 export interface BackendSupports {
-  /** Data survives close and reopen of the same path. */
+  /** Data survives the process (it is on disk or in object storage), not only close and reopen. */
   persistent: boolean;
   /** Column families are native (`true`) or emulated with key prefixes (`false`). */
   nativeColumnFamilies: boolean;
