@@ -1,0 +1,296 @@
+//! The exported database handle. Every method clones the (cheap, `Arc`-backed) `slatedb::Db` out
+//! of the handle and returns a promise over a `'static` future, so nothing is borrowed across an
+//! await: concurrent calls from JavaScript are safe, and so is `close()` while calls are pending.
+//! Inputs SlateDB would panic on (an empty key, an empty range) are rejected or answered here,
+//! because a panic traps the whole wasm instance.
+
+use std::cell::RefCell;
+use std::ops::Bound;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use js_sys::{Array, Promise, Uint8Array};
+use serde_json::json;
+use slatedb::config::{FlushOptions, FlushType, PutOptions, ReadOptions, ScanOptions, WriteOptions};
+use slatedb::{Db, IterationOrder, WriteBatch};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+use crate::codec::{decode_batch, BatchOp};
+use crate::error::{closed, from_slatedb, invalid};
+use crate::iterator::ScanIterator;
+use crate::js_object_store::JsObjectStore;
+use crate::settings::settings_from_json;
+
+/// SlateDB's limit on key length.
+const MAX_KEY_LEN: usize = u16::MAX as usize;
+
+fn check_key(key: &[u8]) -> Result<(), JsValue> {
+    if key.is_empty() {
+        return Err(invalid("keys must not be empty"));
+    }
+    if key.len() > MAX_KEY_LEN {
+        return Err(invalid(&format!(
+            "a key is {} bytes; keys may be at most {MAX_KEY_LEN} bytes",
+            key.len()
+        )));
+    }
+    Ok(())
+}
+
+/// A SlateDB database open in this wasm instance.
+#[wasm_bindgen]
+pub struct Database {
+    db: Rc<RefCell<Option<Db>>>,
+}
+
+impl Database {
+    fn handle(&self) -> Result<Db, JsValue> {
+        self.db.borrow().clone().ok_or_else(closed)
+    }
+
+    /// Runs `f` with a clone of the db as a promise; rejects with `CLOSED` after close().
+    fn run<F, Fut>(&self, f: F) -> Promise
+    where
+        F: FnOnce(Db) -> Fut + 'static,
+        Fut: std::future::Future<Output = Result<JsValue, JsValue>> + 'static,
+    {
+        match self.handle() {
+            Ok(db) => future_to_promise(f(db)),
+            Err(e) => Promise::reject(&e),
+        }
+    }
+}
+
+fn write_options(await_durable: bool) -> WriteOptions {
+    WriteOptions {
+        await_durable,
+        ..WriteOptions::default()
+    }
+}
+
+fn bound(key: Option<Vec<u8>>, inclusive: bool) -> Bound<Vec<u8>> {
+    match key {
+        None => Bound::Unbounded,
+        Some(k) if inclusive => Bound::Included(k),
+        Some(k) => Bound::Excluded(k),
+    }
+}
+
+/// Whether a range can hold a key; the same rule as SlateDB's (which asserts on it).
+fn range_non_empty(lower: &Bound<Vec<u8>>, upper: &Bound<Vec<u8>>) -> bool {
+    match (lower, upper) {
+        (Bound::Included(a), Bound::Included(b)) => a <= b,
+        (Bound::Included(a), Bound::Excluded(b))
+        | (Bound::Excluded(a), Bound::Excluded(b))
+        | (Bound::Excluded(a), Bound::Included(b)) => a < b,
+        _ => true,
+    }
+}
+
+#[wasm_bindgen]
+impl Database {
+    /// Opens (creating if absent) the database at `path` in `store`, replaying its WAL.
+    /// `settings` is a JSON object of SlateDB settings (see `settings.rs`).
+    pub async fn open(
+        path: String,
+        store: JsValue,
+        settings: Option<String>,
+    ) -> Result<Database, JsValue> {
+        console_error_panic_hook::set_once();
+        if path.trim_matches('/').is_empty() {
+            return Err(invalid("the database path must not be empty (e.g. \"orders/0\")"));
+        }
+        let settings = settings_from_json(settings.as_deref()).map_err(|e| invalid(&e))?;
+        let object_store = Arc::new(JsObjectStore::new(store));
+        let db = Db::builder(path, object_store)
+            .with_settings(settings)
+            .build()
+            .await
+            .map_err(from_slatedb)?;
+        Ok(Database {
+            db: Rc::new(RefCell::new(Some(db))),
+        })
+    }
+
+    /// The value of `key`, or `undefined`.
+    pub fn get(&self, key: Vec<u8>) -> Promise {
+        if let Err(e) = check_key(&key) {
+            return Promise::reject(&e);
+        }
+        self.run(move |db| async move {
+            let value = db
+                .get_with_options(&key, &ReadOptions::default())
+                .await
+                .map_err(from_slatedb)?;
+            Ok(value.map_or(JsValue::UNDEFINED, |v| Uint8Array::from(v.as_ref()).into()))
+        })
+    }
+
+    /// The values of many keys at once, aligned with `keys` (`undefined` where absent).
+    #[wasm_bindgen(js_name = getMany)]
+    pub fn get_many(&self, keys: Array) -> Promise {
+        let keys: Vec<Vec<u8>> = keys.iter().map(|k| Uint8Array::new(&k).to_vec()).collect();
+        if let Some(e) = keys.iter().find_map(|k| check_key(k).err()) {
+            return Promise::reject(&e);
+        }
+        self.run(move |db| async move {
+            let options = ReadOptions::default();
+            let reads = keys.iter().map(|k| db.get_with_options(k, &options));
+            let values = futures::future::try_join_all(reads)
+                .await
+                .map_err(from_slatedb)?;
+            let out = Array::new_with_length(values.len() as u32);
+            for (i, v) in values.into_iter().enumerate() {
+                if let Some(v) = v {
+                    out.set(i as u32, Uint8Array::from(v.as_ref()).into());
+                }
+            }
+            Ok(out.into())
+        })
+    }
+
+    /// Stores `value` under `key`.
+    pub fn put(&self, key: Vec<u8>, value: Vec<u8>, await_durable: bool) -> Promise {
+        if let Err(e) = check_key(&key) {
+            return Promise::reject(&e);
+        }
+        self.run(move |db| async move {
+            db.put_with_options(&key, &value, &PutOptions::default(), &write_options(await_durable))
+                .await
+                .map_err(from_slatedb)?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// Deletes `key`.
+    pub fn delete(&self, key: Vec<u8>, await_durable: bool) -> Promise {
+        if let Err(e) = check_key(&key) {
+            return Promise::reject(&e);
+        }
+        self.run(move |db| async move {
+            db.delete_with_options(&key, &write_options(await_durable))
+                .await
+                .map_err(from_slatedb)?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// Applies an encoded batch of puts and deletes atomically (see `codec`).
+    pub fn write(&self, batch: Vec<u8>, await_durable: bool) -> Promise {
+        let mut write_batch = WriteBatch::new();
+        let ops = match decode_batch(&batch) {
+            Ok(ops) => ops,
+            Err(e) => return Promise::reject(&invalid(&e)),
+        };
+        for op in &ops {
+            let key = match op {
+                BatchOp::Put(k, _) | BatchOp::Delete(k) => k,
+            };
+            if let Err(e) = check_key(key) {
+                return Promise::reject(&e);
+            }
+        }
+        if ops.is_empty() {
+            return Promise::resolve(&JsValue::UNDEFINED);
+        }
+        for op in ops {
+            match op {
+                BatchOp::Put(k, v) => write_batch.put(k, v),
+                BatchOp::Delete(k) => write_batch.delete(k),
+            }
+        }
+        self.run(move |db| async move {
+            db.write_with_options(write_batch, &write_options(await_durable))
+                .await
+                .map_err(from_slatedb)?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// Opens a scan over `[lower, upper]` with each bound inclusive or exclusive as given.
+    pub fn scan(
+        &self,
+        lower: Option<Vec<u8>>,
+        lower_inclusive: bool,
+        upper: Option<Vec<u8>>,
+        upper_inclusive: bool,
+        reverse: bool,
+    ) -> Promise {
+        let lower = bound(lower, lower_inclusive);
+        let upper = bound(upper, upper_inclusive);
+        if !range_non_empty(&lower, &upper) {
+            return match self.handle() {
+                Ok(_) => {
+                    let empty: JsValue = ScanIterator::new(None).into();
+                    Promise::resolve(&empty)
+                }
+                Err(e) => Promise::reject(&e),
+            };
+        }
+        self.run(move |db| async move {
+            let options = ScanOptions {
+                order: if reverse {
+                    IterationOrder::Descending
+                } else {
+                    IterationOrder::Ascending
+                },
+                ..ScanOptions::default()
+            };
+            let iter = db
+                .scan_with_options((lower, upper), &options)
+                .await
+                .map_err(from_slatedb)?;
+            Ok(ScanIterator::new(Some(iter)).into())
+        })
+    }
+
+    /// Flushes the WAL (`"wal"`, the default) or the memtable (`"memtable"`) to object storage.
+    pub fn flush(&self, kind: Option<String>) -> Promise {
+        let flush_type = match kind.as_deref() {
+            None | Some("wal") => FlushType::Wal,
+            Some("memtable") => FlushType::MemTable,
+            Some(other) => {
+                return Promise::reject(&invalid(&format!(
+                    "unknown flush kind \"{other}\"; use \"wal\" or \"memtable\""
+                )))
+            }
+        };
+        self.run(move |db| async move {
+            db.flush_with_options(FlushOptions { flush_type })
+                .await
+                .map_err(from_slatedb)?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// A JSON summary of the current manifest: its id, epochs, L0 SSTs and sorted runs.
+    pub fn manifest(&self) -> Result<String, JsValue> {
+        let db = self.handle()?;
+        let m = db.manifest();
+        let runs: Vec<_> = m
+            .compacted()
+            .iter()
+            .map(|sr| json!({ "id": sr.id, "ssts": sr.sst_views.len(), "bytes": sr.estimate_size() }))
+            .collect();
+        Ok(json!({
+            "id": m.id(),
+            "writerEpoch": m.writer_epoch(),
+            "compactorEpoch": m.compactor_epoch(),
+            "l0": m.l0().len(),
+            "sortedRuns": runs,
+        })
+        .to_string())
+    }
+
+    /// Closes the database: flushes, stops background tasks, releases the handle. Idempotent.
+    pub fn close(&self) -> Promise {
+        let db = self.db.borrow_mut().take();
+        future_to_promise(async move {
+            if let Some(db) = db {
+                db.close().await.map_err(from_slatedb)?;
+            }
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+}

@@ -1,0 +1,99 @@
+//! SlateDB `Settings` from the JSON the TypeScript layer passes. Keys may be SlateDB's snake_case
+//! names or camelCase; durations may be SlateDB's strings ("100ms", "5s") or numbers of
+//! milliseconds. Unknown keys are rejected with the list of valid ones, so a typo never silently
+//! falls back to a default.
+
+use serde_json::{Map, Value};
+use slatedb::Settings;
+
+/// Defaults for wasm: memory is a single linear space (4 GiB at most, far less on edge runtimes)
+/// and SSTs are buffered whole before upload, so sizes are smaller than SlateDB's native defaults.
+fn wasm_defaults() -> Value {
+    serde_json::json!({
+        "l0_sst_size_bytes": 4 * 1024 * 1024,
+        "max_unflushed_bytes": 64 * 1024 * 1024,
+        "compactor_options": { "worker": { "max_sst_size": 16 * 1024 * 1024 } },
+    })
+}
+
+fn snake_case(key: &str) -> String {
+    let mut out = String::with_capacity(key.len() + 4);
+    for c in key.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('_');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Merges `overrides` into `base` in place; `path` names the level for error messages.
+fn merge(base: &mut Value, overrides: &Value, path: &str) -> Result<(), String> {
+    let (Value::Object(base_map), Value::Object(over_map)) = (&mut *base, overrides) else {
+        *base = overrides.clone();
+        return Ok(());
+    };
+    for (raw_key, value) in over_map {
+        let key = snake_case(raw_key);
+        let here = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+        let Some(current) = base_map.get_mut(&key) else {
+            let mut known: Vec<&String> = base_map.keys().collect();
+            known.sort();
+            let known: Vec<&str> = known.iter().map(|k| k.as_str()).collect();
+            return Err(format!(
+                "unknown SlateDB setting \"{here}\"; valid settings here are: {}",
+                known.join(", ")
+            ));
+        };
+        match (&*current, value) {
+            // A duration given as a number of milliseconds.
+            (Value::String(_), Value::Number(n)) => {
+                let ms = n.as_f64().filter(|v| *v >= 0.0).ok_or_else(|| {
+                    format!("setting \"{here}\" must be a non-negative number of milliseconds")
+                })?;
+                *current = Value::String(format!("{}ms", ms.round() as u64));
+            }
+            (Value::Object(_), Value::Object(_)) => merge(current, value, &here)?,
+            _ => *current = value.clone(),
+        }
+    }
+    Ok(())
+}
+
+fn merge_into(base: &mut Value, overrides: &Value) -> Result<(), String> {
+    if !overrides.is_object() {
+        return Err("settings must be a JSON object".into());
+    }
+    merge(base, overrides, "")
+}
+
+/// Builds `Settings` from SlateDB's defaults, then wasm defaults, then the caller's JSON.
+pub fn settings_from_json(json: Option<&str>) -> Result<Settings, String> {
+    let mut value = serde_json::to_value(Settings::default()).map_err(|e| e.to_string())?;
+    merge_into(&mut value, &wasm_defaults())?;
+    if let Some(json) = json.filter(|j| !j.trim().is_empty()) {
+        let overrides: Value =
+            serde_json::from_str(json).map_err(|e| format!("settings are not valid JSON: {e}"))?;
+        merge_into(&mut value, &overrides)?;
+    }
+    // Fill nested option blocks the caller turned on with `{}` or partial objects.
+    if let Value::Object(map) = &mut value {
+        fill_option_defaults(map);
+    }
+    serde_json::from_value(value).map_err(|e| format!("invalid SlateDB settings: {e}"))
+}
+
+fn fill_option_defaults(map: &mut Map<String, Value>) {
+    let defaults = serde_json::to_value(Settings::default()).unwrap_or(Value::Null);
+    for key in ["compactor_options", "garbage_collector_options"] {
+        if let (Some(Value::Object(given)), Some(Value::Object(default))) =
+            (map.get(key).cloned(), defaults.get(key))
+        {
+            let mut full = Value::Object(default.clone());
+            let _ = merge(&mut full, &Value::Object(given), key);
+            map.insert(key.into(), full);
+        }
+    }
+}

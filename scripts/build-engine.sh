@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Builds the wasm engine into pkg/: patched SlateDB sources, wasm-pack (release, --target web),
+# wasm-opt from npm's binaryen, then stamps pkg/STAMP with the hash of the engine sources.
+# Needs the toolchain from scripts/setup-toolchain.sh.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+t0=$(date +%s)
+phase() { echo "[build-engine] $1 ($(( $(date +%s) - t0 ))s)"; }
+
+# Debian's rustc-web (which has the wasm32 std) first, then cargo-installed tools.
+export PATH="/usr/bin:$HOME/.cargo/bin:$PATH"
+export RUSTC=/usr/bin/rustc
+# Reproducible paths in panic messages, whatever directory the build runs in.
+export RUSTFLAGS="${RUSTFLAGS:-} --remap-path-prefix=$root=/streamstate --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo"
+
+phase "preparing patched SlateDB"
+bash scripts/prepare-slatedb.sh
+
+phase "wasm-pack build (release)"
+rm -rf pkg
+wasm-pack build engine-rs --release --target web --no-pack \
+  --out-dir ../pkg --out-name streamstate_engine
+
+phase "wasm-opt -O3"
+wasm_opt="$root/node_modules/.bin/wasm-opt"
+[ -x "$wasm_opt" ] || { echo "build-engine: run npm install first (binaryen provides wasm-opt)" >&2; exit 1; }
+"$wasm_opt" -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  pkg/streamstate_engine_bg.wasm -o pkg/streamstate_engine_bg.wasm.opt
+mv pkg/streamstate_engine_bg.wasm.opt pkg/streamstate_engine_bg.wasm
+rm -f pkg/.gitignore pkg/package.json pkg/README.md
+
+bash scripts/engine-hash.sh > pkg/STAMP
+raw=$(stat -c %s pkg/streamstate_engine_bg.wasm)
+gz=$(gzip -9c pkg/streamstate_engine_bg.wasm | wc -c)
+phase "done: pkg/streamstate_engine_bg.wasm $raw bytes raw, $gz gzip; stamp $(cut -c1-12 pkg/STAMP)"
