@@ -1,10 +1,19 @@
 // The Backend conformance suite against every backend built here, plus what only one backend has.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { MemoryBackend, RocksDbBackend } from 'streamstate';
+import { fileURLToPath } from 'node:url';
+import {
+  MemoryBackend,
+  RocksDBCorruptedError,
+  RocksDBLockError,
+  RocksDbBackend,
+  StoreCorruptedError,
+  StoreLockError,
+} from 'streamstate';
 import { backendSuite } from './conformance/backend-suite.mjs';
 
 const memory = suite('backend: memory');
@@ -24,3 +33,202 @@ backendSuite(rocksdb, assert, async () => {
   };
 });
 rocksdb.run();
+
+// ---- RocksDB only ------------------------------------------------------------------------------
+
+const rocksdbOnly = suite('backend: rocksdb specifics');
+const helpers = path.join(path.dirname(fileURLToPath(import.meta.url)), 'helpers');
+const encoder = new TextEncoder();
+const text = (bytes) => (bytes === undefined ? undefined : new TextDecoder().decode(bytes));
+
+/** Runs `fn(dir)` with a fresh temporary directory, removed afterwards. */
+async function withTemporaryDirectory(fn) {
+  const root = await mkdtemp(path.join(tmpdir(), 'streamstate-rocksdb-only-'));
+  try {
+    await fn(root);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+/** Rejection of `promise`, failing the test when it resolves. */
+async function rejectionOf(promise) {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  assert.unreachable('expected a rejection');
+}
+
+rocksdbOnly('another process holding the database: StoreLockError until it exits; its writes survive its kill', async () => {
+  await withTemporaryDirectory(async (root) => {
+    const dbPath = path.join(root, 'held');
+    const child = spawn(process.execPath, [path.join(helpers, 'rocksdb-hold.mjs'), dbPath], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    try {
+      await new Promise((resolve, reject) => {
+        child.stdout.on('data', (chunk) => chunk.toString().includes('open') && resolve());
+        child.on('exit', (code) => reject(new Error(`the holding child exited early (${code})`)));
+      });
+      const backend = new RocksDbBackend();
+      const error = await rejectionOf(backend.open(dbPath));
+      assert.instance(error, StoreLockError);
+      assert.instance(error, RocksDBLockError);
+      assert.is(error.code, 'ROCKSDB_LOCKED');
+      assert.is(error.path, dbPath);
+      assert.match(error.message, /locked by another process/);
+      child.kill('SIGKILL');
+      await exited;
+      const db = await backend.open(dbPath);
+      try {
+        assert.is((await db.get('default', encoder.encode('written-by-child')))?.[0], 1, 'the batch was in the WAL');
+      } finally {
+        await db.close();
+      }
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});
+
+for (const [what, corrupt] of [
+  ['a garbage CURRENT file', async (dir) => writeFile(path.join(dir, 'CURRENT'), 'not a manifest name\n')],
+  [
+    'a garbage MANIFEST',
+    async (dir) => {
+      const manifest = (await readdir(dir)).find((file) => file.startsWith('MANIFEST-'));
+      await writeFile(path.join(dir, manifest), Buffer.alloc(4096, 0x5a));
+    },
+  ],
+]) {
+  rocksdbOnly(`${what} at open: RocksDBCorruptedError; destroy then reopen gives an empty database`, async () => {
+    await withTemporaryDirectory(async (root) => {
+      const dbPath = path.join(root, 'corrupted');
+      const backend = new RocksDbBackend();
+      const db = await backend.open(dbPath);
+      await db.write([{ cf: 'default', key: encoder.encode('k'), value: encoder.encode('v') }]);
+      await db.close();
+      await corrupt(dbPath);
+      const error = await rejectionOf(backend.open(dbPath));
+      assert.instance(error, StoreCorruptedError);
+      assert.instance(error, RocksDBCorruptedError);
+      assert.is(error.code, 'ROCKSDB_CORRUPTED');
+      assert.is(error.path, dbPath);
+      assert.match(error.message, /Corruption/);
+      assert.is(await backend.exists(dbPath), true, 'a corrupted database still exists');
+      await backend.destroy(dbPath);
+      const fresh = await backend.open(dbPath);
+      try {
+        assert.is(await fresh.get('default', encoder.encode('k')), undefined);
+      } finally {
+        await fresh.close();
+      }
+    });
+  });
+}
+
+rocksdbOnly('a write naming a new family reopens the database; reads and iterations carry on', async () => {
+  await withTemporaryDirectory(async (root) => {
+    const db = await new RocksDbBackend().open(path.join(root, 'db'));
+    try {
+      const keys = Array.from({ length: 2500 }, (_, i) => encoder.encode(`key-${String(i).padStart(5, '0')}`));
+      await db.write(keys.map((key) => ({ cf: 'default', key, value: key })));
+      for (const reverse of [false, true]) {
+        const seen = [];
+        let family = 0;
+        for await (const [key, value] of db.iterate({ cf: 'default', reverse })) {
+          seen.push(text(key));
+          assert.is(text(value), text(key));
+          // Three reopens during one iteration: after the first entry, mid-batch, at a batch edge.
+          if (seen.length === 1 || seen.length === 500 || seen.length === 1001) {
+            const [written, read] = await Promise.all([
+              db.write([{ cf: `new-${reverse}-${family++}`, key: encoder.encode('k'), value: encoder.encode('v') }]),
+              db.get('default', keys[7]),
+            ]);
+            assert.is(written, undefined);
+            assert.is(text(read), text(keys[7]), 'a read racing the reopen');
+          }
+        }
+        const expected = keys.map(text);
+        assert.equal(seen, reverse ? expected.reverse() : expected, `every key once, reverse=${reverse}`);
+      }
+      const families = await db.listColumnFamilies();
+      for (const name of ['new-false-0', 'new-false-2', 'new-true-2']) assert.ok(families.includes(name), name);
+      assert.is(text(await db.get('new-true-1', encoder.encode('k'))), 'v');
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+rocksdbOnly('families are found at open even when RocksDB\'s OPTIONS files are unreadable', async () => {
+  await withTemporaryDirectory(async (root) => {
+    const dbPath = path.join(root, 'db');
+    const backend = new RocksDbBackend();
+    const db = await backend.open(dbPath, { columnFamilies: ['__metadata__'] });
+    await db.write([{ cf: 'windows', key: encoder.encode('w'), value: encoder.encode('1') }]);
+    await db.close();
+    for (const file of await readdir(dbPath)) {
+      if (file.startsWith('OPTIONS-')) await writeFile(path.join(dbPath, file), 'garbage');
+    }
+    const reopened = await backend.open(dbPath);
+    try {
+      const families = await reopened.listColumnFamilies();
+      assert.equal([...families].sort(), ['__metadata__', 'default', 'windows']);
+      assert.is(text(await reopened.get('windows', encoder.encode('w'))), '1');
+    } finally {
+      await reopened.close();
+    }
+  });
+});
+
+rocksdbOnly('settings reach RocksDB; invalid ones are refused with BACKEND_INVALID_ARGUMENT', async () => {
+  await withTemporaryDirectory(async (root) => {
+    const dbPath = path.join(root, 'db');
+    const backend = new RocksDbBackend();
+    const db = await backend.open(dbPath, {
+      settings: { compressionType: 'none', bloomFilterBitsPerKey: 0, blockCacheSize: 1 << 20, syncWrites: true },
+    });
+    await db.write([{ cf: 'default', key: encoder.encode('k'), value: encoder.encode('v') }]);
+    await db.close();
+    const optionsFile = (await readdir(dbPath)).filter((file) => file.startsWith('OPTIONS-')).sort().at(-1);
+    const options = await readFile(path.join(dbPath, optionsFile), 'utf8');
+    assert.match(options, /^\s*compression=kNoCompression$/m);
+    assert.match(options, /^\s*filter_policy=nullptr$/m);
+    const tuned = await backend.open(dbPath, { settings: { bloomFilterBitsPerKey: 7 } });
+    await tuned.close();
+    const retuned = (await readdir(dbPath)).filter((file) => file.startsWith('OPTIONS-')).sort().at(-1);
+    assert.match(await readFile(path.join(dbPath, retuned), 'utf8'), /filter_policy=bloomfilter:7:false/);
+    for (const settings of [{ compressionType: 'brotli' }, { blockCacheSize: -1 }, { syncWrites: 'yes' }]) {
+      const error = await rejectionOf(backend.open(dbPath, { settings }));
+      assert.is(error.code, 'BACKEND_INVALID_ARGUMENT', JSON.stringify(settings));
+    }
+  });
+});
+
+rocksdbOnly('destroy refuses a directory holding files RocksDB did not write', async () => {
+  await withTemporaryDirectory(async (root) => {
+    await writeFile(path.join(root, 'precious.txt'), 'keep me');
+    const error = await rejectionOf(new RocksDbBackend().destroy(root));
+    assert.is(error.code, 'BACKEND_INVALID_ARGUMENT');
+    assert.is(await readFile(path.join(root, 'precious.txt'), 'utf8'), 'keep me');
+  });
+});
+
+rocksdbOnly('without the native addon, open fails with BACKEND_UNAVAILABLE naming slatedb', async () => {
+  await withTemporaryDirectory(async (root) => {
+    const output = await new Promise((resolve, reject) => {
+      execFile(process.execPath, [path.join(helpers, 'rocksdb-without-addon.mjs'), path.join(root, 'db')], (error, stdout) =>
+        error ? reject(error) : resolve(stdout),
+      );
+    });
+    const result = JSON.parse(output.trim().split('\n').at(-1));
+    assert.is(result.code, 'BACKEND_UNAVAILABLE');
+    assert.match(result.message, /slatedb/);
+  });
+});
+
+rocksdbOnly.run();
