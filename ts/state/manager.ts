@@ -1,0 +1,354 @@
+/**
+ * `StateStoreManager` (spec §9.2): the registry of an application's stores, keyed by stream id and
+ * store name, which opens and closes their partitions as Kafka assigns and revokes them.
+ *
+ * Layout on disk (RocksDB): `<stateDir>/<groupId>/<storeName>/<streamId>/<partition>`.
+ *
+ * @module
+ */
+import type { Backend, BackendName } from '../backends/backend.js';
+import { getLogger, type Logger } from '../logging.js';
+import { changelogTopicName, type ChangelogProducerFactory, type ChangelogTopic } from './changelog.js';
+import { DEFAULT_STATE_STORE_NAME } from './constants.js';
+import {
+  InvalidOptionsError,
+  PartitionStoreIsUsed,
+  StateDirectoryError,
+  StoreAlreadyRegisteredError,
+  StoreKindNotSupportedError,
+  StoreNotRegisteredError,
+} from './errors.js';
+import { assertPathSafeName } from './names.js';
+import type { OpenDeadline } from './open-deadline.js';
+import type { RocksDBOptions, StoreOptions } from './options.js';
+import type { StorePartition } from './partition.js';
+import { resolveStateDir } from './paths.js';
+import type { Store, StoreConfig } from './store.js';
+import { getStoreBackend, type RegisteredStoreBackend } from './store-backends.js';
+import { getStoreKind, type StoreKindName, type TimestampedStoreKindOptions } from './store-kinds.js';
+
+/** Options of {@link StateStoreManager}. */
+export interface StateStoreManagerOptions {
+  /** Directory (or, for non-file backends, namespace) of all state. Default `'state'`, resolved against the working directory. */
+  stateDir?: string;
+  /** Consumer group; stores live under `<stateDir>/<groupId>` when given. */
+  groupId?: string;
+  /** Backend of the stores. Default `'rocksdb'`. */
+  backend?: BackendName;
+  /** Options of RocksDB stores. */
+  rocksdbOptions?: RocksDBOptions;
+  /** Options of SlateDB stores (validated by the SlateDB store backend). */
+  slatedbOptions?: StoreOptions & Record<string, unknown>;
+  /** Options of memory stores. */
+  memoryOptions?: StoreOptions;
+  /**
+   * Binds a changelog topic to a producer factory, once per registered store (unless registered
+   * with `changelog: false`). Omitted: no store has a changelog.
+   */
+  changelogProducerFactory?: (topic: ChangelogTopic) => ChangelogProducerFactory;
+  /** Aborts waits between partition open attempts (the application is stopping). */
+  signal?: AbortSignal;
+  /** Stops partition open retries when it passes (armed per rebalance by the caller). */
+  openDeadline?: OpenDeadline;
+  /** A backend instance to use instead of the named backend's default one (e.g. an isolated `new MemoryBackend()`). */
+  backendInstance?: Backend;
+  /** Logger; the one installed with `setLogger` when omitted. */
+  logger?: Logger;
+}
+
+/** Options of {@link StateStoreManager.registerStore} and the other `register*` methods. */
+export interface RegisterStoreOptions {
+  /** Put this store in another backend than the manager's. */
+  backend?: BackendName;
+  /** Give the store a changelog (when the manager has a factory). Default true. */
+  changelog?: boolean;
+}
+
+const KNOWN_OPTIONS = new Set([
+  'stateDir',
+  'groupId',
+  'backend',
+  'rocksdbOptions',
+  'slatedbOptions',
+  'memoryOptions',
+  'changelogProducerFactory',
+  'signal',
+  'openDeadline',
+  'backendInstance',
+  'logger',
+]);
+
+/** The registry of stores; see the module documentation. */
+export class StateStoreManager {
+  /** The effective state directory: `stateDir` made absolute, then `/ groupId`. */
+  readonly stateDir: string;
+  /** The consumer group (empty when none). */
+  readonly groupId: string;
+  /** The default backend of stores. */
+  readonly backend: BackendName;
+  readonly #options: StateStoreManagerOptions;
+  readonly #stores = new Map<string | null, Map<string, Store>>();
+  #initialized: Promise<void> | undefined;
+
+  /**
+   * @param options - directory, group, backend and its options, changelog, logger
+   * @throws InvalidOptionsError on an unknown option, a backend that is not available, or a bad value
+   */
+  constructor(options: StateStoreManagerOptions = {}) {
+    for (const field of Object.keys(options)) {
+      if (!KNOWN_OPTIONS.has(field)) {
+        throw new InvalidOptionsError(`Unknown StateStoreManager option "${field}"; the known options are ${[...KNOWN_OPTIONS].join(', ')}.`);
+      }
+    }
+    const stateDir = options.stateDir ?? 'state';
+    if (typeof stateDir !== 'string' || stateDir.length === 0) {
+      throw new InvalidOptionsError(`stateDir must be a non-empty path, got ${String(stateDir)}.`);
+    }
+    if (options.groupId !== undefined) assertPathSafeName(options.groupId, 'store name');
+    this.backend = options.backend ?? 'rocksdb';
+    registeredBackend(this.backend);
+    this.groupId = options.groupId ?? '';
+    this.stateDir = resolveStateDir(stateDir, options.groupId);
+    this.#options = options;
+  }
+
+  /** The registered stores, by stream id, then by name. */
+  get stores(): ReadonlyMap<string | null, ReadonlyMap<string, Store>> {
+    return this.#stores;
+  }
+
+  /** True when stores get changelogs (a changelog producer factory was given). */
+  get usingChangelogs(): boolean {
+    return this.#options.changelogProducerFactory !== undefined;
+  }
+
+  /**
+   * Create the state directory (with parents) for backends that keep files there. Idempotent;
+   * `onPartitionAssign` calls it when needed.
+   * @throws StateDirectoryError when the path exists and is not a directory
+   */
+  init(): Promise<void> {
+    this.#initialized ??= this.#createDirectory().catch((error) => {
+      this.#initialized = undefined;
+      throw error;
+    });
+    return this.#initialized;
+  }
+
+  /**
+   * Register a plain key/value store; registering a name again (any kind) does nothing.
+   * @param streamId - the stream (topic) it belongs to, or `null`
+   * @param storeName - the store name; default `'default'`
+   * @param options - another backend; no changelog
+   * @returns the store
+   * @throws InvalidStoreNameError when the name or stream id cannot name a directory
+   * @throws InvalidOptionsError when the backend is not available or its options are invalid
+   */
+  registerStore(streamId: string | null, storeName: string = DEFAULT_STATE_STORE_NAME, options: RegisterStoreOptions = {}): Store {
+    const existing = this.#stores.get(streamId)?.get(storeName);
+    if (existing !== undefined) return existing;
+    const entry = registeredBackend(options.backend ?? this.backend);
+    return this.#add(streamId, storeName, entry.createStore(this.#storeConfig(entry, streamId, storeName, options)));
+  }
+
+  /**
+   * Register a windowed store (spec §5).
+   * @param streamId - the stream it belongs to, or `null`
+   * @param storeName - the store name (e.g. `tumbling_window_60000_sum`)
+   * @param options - another backend; no changelog
+   * @returns the store
+   * @throws StoreAlreadyRegisteredError when the name is taken for this stream
+   * @throws StoreKindNotSupportedError when windowed state is not available in this build
+   */
+  registerWindowedStore(streamId: string | null, storeName: string, options: RegisterStoreOptions = {}): Store {
+    return this.#registerKind('windowed', streamId, storeName, options, undefined);
+  }
+
+  /**
+   * Register a timestamped store (spec §6).
+   * @param streamId - the stream it belongs to, or `null`
+   * @param storeName - the store name (e.g. `join`)
+   * @param options - grace period, duplicates, another backend, no changelog
+   * @returns the store
+   * @throws StoreAlreadyRegisteredError when the name is taken for this stream
+   * @throws StoreKindNotSupportedError when timestamped state is not available in this build
+   */
+  registerTimestampedStore(
+    streamId: string | null,
+    storeName: string,
+    options: RegisterStoreOptions & TimestampedStoreKindOptions,
+  ): Store {
+    const { graceMs, keepDuplicates, ...registration } = options;
+    return this.#registerKind('timestamped', streamId, storeName, registration, { graceMs, keepDuplicates });
+  }
+
+  /**
+   * @param streamId - the stream id, or `null`
+   * @param storeName - the store name; default `'default'`
+   * @returns the store
+   * @throws StoreNotRegisteredError when it was not registered
+   */
+  getStore(streamId: string | null, storeName: string = DEFAULT_STATE_STORE_NAME): Store {
+    const store = this.#stores.get(streamId)?.get(storeName);
+    if (store === undefined) {
+      throw new StoreNotRegisteredError(`Store "${storeName}" (stream_id "${streamId}") is not registered; register it with registerStore() first.`);
+    }
+    return store;
+  }
+
+  /**
+   * Open one partition of every store of a stream. When one fails, the ones opened by this call
+   * are closed again and the first error is thrown.
+   * @param streamId - the stream id, or `null`
+   * @param partition - the partition number
+   * @returns the opened partitions by store name (empty when the stream has no stores)
+   */
+  async onPartitionAssign(streamId: string | null, partition: number): Promise<Record<string, StorePartition>> {
+    const stores = [...(this.#stores.get(streamId)?.values() ?? [])];
+    if (stores.length === 0) return {};
+    await this.init();
+    const results = await Promise.allSettled(stores.map((store) => store.assignPartition(partition)));
+    const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failure !== undefined) {
+      await Promise.all(stores.map((store, index) => (results[index]!.status === 'fulfilled' ? store.revokePartition(partition) : undefined)));
+      throw failure.reason;
+    }
+    return Object.fromEntries(stores.map((store, index) => [store.name, (results[index] as PromiseFulfilledResult<StorePartition>).value]));
+  }
+
+  /**
+   * Close one partition of every store of a stream.
+   * @param streamId - the stream id, or `null`
+   * @param partition - the partition number
+   */
+  async onPartitionRevoke(streamId: string | null, partition: number): Promise<void> {
+    await Promise.all([...(this.#stores.get(streamId)?.values() ?? [])].map((store) => store.revokePartition(partition)));
+  }
+
+  /**
+   * Delete the data of one partition of every store of a stream (each revoked first).
+   * @param streamId - the stream id, or `null`
+   * @param partition - the partition number
+   * @returns the names of the stores whose data was deleted
+   */
+  async destroyPartitionState(streamId: string | null, partition: number): Promise<string[]> {
+    const destroyed: string[] = [];
+    for (const store of this.#stores.get(streamId)?.values() ?? []) {
+      if (await store.destroyPartition(partition)) destroyed.push(store.name);
+    }
+    return destroyed;
+  }
+
+  /**
+   * Delete all state: the state directory for file backends; for the others, every partition
+   * database of the registered stores that this manager has opened.
+   * @throws PartitionStoreIsUsed when any partition is assigned (revoke them first)
+   */
+  async clearStores(): Promise<void> {
+    for (const store of this.#allStores()) {
+      if (store.partitions.size > 0) throw new PartitionStoreIsUsed('Cannot clear stores with active partitions assigned; revoke them (or close the manager) first.');
+    }
+    for (const store of this.#allStores()) await store.destroy();
+    if ([...this.#allStores()].some((store) => store.storeBackend.localDirectory) || registeredBackend(this.backend).storeBackend.localDirectory) {
+      const { rm } = await import('node:fs/promises');
+      await rm(this.stateDir, { recursive: true, force: true }).catch(() => undefined);
+    }
+    this.#initialized = undefined;
+    this.#logger.info(`Cleared all state under "${this.stateDir}".`);
+  }
+
+  /** Close every store (revoking all partitions). The manager stays usable. */
+  async close(): Promise<void> {
+    await Promise.all([...this.#allStores()].map((store) => store.close()));
+  }
+
+  get #logger(): Logger {
+    return this.#options.logger ?? getLogger();
+  }
+
+  *#allStores(): Iterable<Store> {
+    for (const byName of this.#stores.values()) yield* byName.values();
+  }
+
+  #registerKind(
+    kindName: StoreKindName,
+    streamId: string | null,
+    storeName: string,
+    options: RegisterStoreOptions,
+    kindOptions: unknown,
+  ): Store {
+    const kind = getStoreKind(kindName);
+    if (kind === undefined) {
+      throw new StoreKindNotSupportedError(
+        `${kindName === 'windowed' ? 'Windowed' : 'Timestamped'} stores are not yet supported in this build of streamstate; use registerStore() for plain key/value state.`,
+      );
+    }
+    if (this.#stores.get(streamId)?.has(storeName)) {
+      throw new StoreAlreadyRegisteredError(
+        `Store "${storeName}" (stream_id "${streamId}") is already registered. This window range and type combination already exists; give the ${kindName} operation a unique name.`,
+      );
+    }
+    const entry = registeredBackend(options.backend ?? this.backend);
+    const config = this.#storeConfig(entry, streamId, storeName, options);
+    return this.#add(streamId, storeName, kind.create(entry.storeBackend, config, kindOptions));
+  }
+
+  #add(streamId: string | null, storeName: string, store: Store): Store {
+    let byName = this.#stores.get(streamId);
+    if (byName === undefined) this.#stores.set(streamId, (byName = new Map()));
+    byName.set(storeName, store);
+    return store;
+  }
+
+  #storeConfig(entry: RegisteredStoreBackend, streamId: string | null, storeName: string, options: RegisterStoreOptions): StoreConfig {
+    assertPathSafeName(storeName, 'store name');
+    if (streamId !== null) assertPathSafeName(streamId, 'stream id');
+    const manager = this.#options;
+    const factory =
+      manager.changelogProducerFactory !== undefined && options.changelog !== false
+        ? manager.changelogProducerFactory({
+            name: changelogTopicName(this.groupId, streamId, storeName),
+            groupId: this.groupId,
+            streamId,
+            storeName,
+          })
+        : undefined;
+    const backendOptions = { rocksdb: manager.rocksdbOptions, slatedb: manager.slatedbOptions, memory: manager.memoryOptions }[entry.storeBackend.name];
+    const sameBackend = entry.storeBackend.name === this.backend;
+    return {
+      name: storeName,
+      streamId,
+      stateDir: this.stateDir,
+      ...(backendOptions === undefined ? {} : { options: backendOptions }),
+      ...(factory === undefined ? {} : { changelogProducerFactory: factory }),
+      ...(sameBackend && manager.backendInstance !== undefined ? { backend: manager.backendInstance } : {}),
+      ...(manager.signal === undefined ? {} : { signal: manager.signal }),
+      ...(manager.openDeadline === undefined ? {} : { openDeadline: manager.openDeadline }),
+      ...(manager.logger === undefined ? {} : { logger: manager.logger }),
+    };
+  }
+
+  async #createDirectory(): Promise<void> {
+    if (!registeredBackend(this.backend).storeBackend.localDirectory) return;
+    const { mkdir, stat } = await import('node:fs/promises');
+    const existing = await stat(this.stateDir).catch(() => undefined);
+    if (existing !== undefined && !existing.isDirectory()) {
+      throw new StateDirectoryError(`The state directory "${this.stateDir}" exists and is not a directory; remove it or choose another stateDir.`);
+    }
+    try {
+      await mkdir(this.stateDir, { recursive: true });
+    } catch (cause) {
+      throw new StateDirectoryError(`Cannot create the state directory "${this.stateDir}": ${(cause as Error).message}. Choose another stateDir.`, { cause });
+    }
+  }
+}
+
+function registeredBackend(name: BackendName): RegisteredStoreBackend {
+  const entry = getStoreBackend(name);
+  if (entry === undefined) {
+    throw new InvalidOptionsError(
+      `The "${String(name)}" backend is not available for state stores in this build; use "rocksdb" or "memory".`,
+    );
+  }
+  return entry;
+}

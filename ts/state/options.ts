@@ -1,0 +1,212 @@
+/**
+ * Store options: the fields every backend's stores share (serializer, open retries, corruption
+ * handling), and `RocksDBOptions` (spec §8.8, camelCased). Options are validated once, when a
+ * store is made, and frozen; an unknown field or a wrong type is an {@link InvalidOptionsError}.
+ *
+ * @module
+ */
+import { InvalidOptionsError } from './errors.js';
+import { dumps as jsonDumps, loads as jsonLoads, type Dumps, type Loads } from './serialization.js';
+
+/** Options every store has, whatever its backend. */
+export interface StoreOptions {
+  /** Serializer of keys, values and prefixes that are not bytes. Default: compact JSON. */
+  dumps?: Dumps;
+  /** Deserializer of values. Default: JSON. */
+  loads?: Loads;
+  /** Most attempts to open a partition held by another opener (0 or 1: a single attempt). Default 10. */
+  openMaxRetries?: number;
+  /** Wait between open attempts, in milliseconds. Default 3000. */
+  openRetryBackoffMs?: number;
+  /**
+   * When a partition is found corrupted at open and the store has a changelog: delete it and open
+   * an empty one, to be rebuilt from the changelog. Default true.
+   */
+  onCorruptedRecreate?: boolean;
+}
+
+/** {@link StoreOptions} with every field set. */
+export interface ResolvedStoreOptions {
+  /** @see StoreOptions.dumps */
+  readonly dumps: Dumps;
+  /** @see StoreOptions.loads */
+  readonly loads: Loads;
+  /** @see StoreOptions.openMaxRetries */
+  readonly openMaxRetries: number;
+  /** @see StoreOptions.openRetryBackoffMs */
+  readonly openRetryBackoffMs: number;
+  /** @see StoreOptions.onCorruptedRecreate */
+  readonly onCorruptedRecreate: boolean;
+}
+
+/** RocksDB compression algorithms. */
+export type RocksDBCompressionType = 'none' | 'snappy' | 'zlib' | 'bz2' | 'lz4' | 'lz4hc' | 'zstd';
+
+/** RocksDB tuning, passed to the RocksDB backend as open settings (spec §8.8). */
+export interface RocksDBTuning {
+  /** Memtable size in bytes. Default 64 MiB. */
+  writeBufferSize?: number;
+  /** SST target size in bytes. Default 64 MiB. */
+  targetFileSizeBase?: number;
+  /** Most memtables. Default 3. */
+  maxWriteBufferNumber?: number;
+  /** LRU block cache size in bytes. Default 128 MiB. */
+  blockCacheSize?: number;
+  /** Bloom filter bits per key. Default 10. */
+  bloomFilterBitsPerKey?: number;
+  /** Pipelined writes. Default false. */
+  enablePipelinedWrite?: boolean;
+  /** Compression. Default `'lz4'`. */
+  compressionType?: RocksDBCompressionType;
+  /** Directory of the write-ahead log; default beside the data. */
+  walDir?: string;
+  /** Most total WAL size in bytes. Default 128 MiB. */
+  maxTotalWalSize?: number;
+  /** Directory of RocksDB's info log; default beside the data. */
+  dbLogDir?: string;
+  /** fsync instead of fdatasync. Default true. */
+  useFsync?: boolean;
+  /** TTL sweep budget per flush. Default 10000. */
+  maxEvictionsPerFlush?: number;
+  /** Sync the write-ahead log on every flushed batch; the backend's default (false) when omitted. */
+  syncWrites?: boolean;
+  /** Raw options for the native addon's `open()`, applied after the mapped ones. */
+  addonOptions?: Record<string, unknown>;
+}
+
+/** Options of RocksDB stores: {@link StoreOptions} plus {@link RocksDBTuning}. */
+export interface RocksDBOptions extends StoreOptions, RocksDBTuning {}
+
+type OptionalTuning = 'walDir' | 'dbLogDir' | 'syncWrites' | 'addonOptions';
+
+/** {@link RocksDBOptions} with every field set (except `walDir`, `dbLogDir`, `syncWrites`, `addonOptions`). */
+export interface ResolvedRocksDBOptions
+  extends ResolvedStoreOptions,
+    Readonly<Required<Omit<RocksDBTuning, OptionalTuning>>>,
+    Readonly<Pick<RocksDBTuning, OptionalTuning>> {}
+
+type Check = (value: unknown) => boolean;
+
+/** How {@link resolveOptions} checks one field. */
+export interface OptionRule {
+  /** True when the given value is acceptable. */
+  readonly check: Check;
+  /** The acceptable form, for the message (e.g. `'a positive integer'`). */
+  readonly expected: string;
+  /** The default; `undefined` leaves the field out when not given. */
+  readonly fallback: unknown;
+}
+
+const nonNegativeInteger: Check = (value) => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+const positiveInteger: Check = (value) => typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+const isBoolean: Check = (value) => typeof value === 'boolean';
+const isFunction: Check = (value) => typeof value === 'function';
+const nonEmptyString: Check = (value) => typeof value === 'string' && value.length > 0;
+const COMPRESSION_TYPES: readonly RocksDBCompressionType[] = ['none', 'snappy', 'zlib', 'bz2', 'lz4', 'lz4hc', 'zstd'];
+
+/** The rules of the {@link StoreOptions} fields, for backends that extend them. */
+export const STORE_OPTION_RULES: Readonly<Record<keyof StoreOptions, OptionRule>> = {
+  dumps: { check: isFunction, expected: 'a function (value) => Uint8Array', fallback: jsonDumps },
+  loads: { check: isFunction, expected: 'a function (bytes) => value', fallback: jsonLoads },
+  openMaxRetries: { check: nonNegativeInteger, expected: 'a non-negative integer', fallback: 10 },
+  openRetryBackoffMs: {
+    check: (value) => typeof value === 'number' && Number.isFinite(value) && value >= 0,
+    expected: 'a non-negative number of milliseconds',
+    fallback: 3000,
+  },
+  onCorruptedRecreate: { check: isBoolean, expected: 'a boolean', fallback: true },
+};
+
+const ROCKSDB_RULES: Readonly<Record<keyof RocksDBTuning, OptionRule>> = {
+  writeBufferSize: { check: positiveInteger, expected: 'a positive integer (bytes)', fallback: 67108864 },
+  targetFileSizeBase: { check: positiveInteger, expected: 'a positive integer (bytes)', fallback: 67108864 },
+  maxWriteBufferNumber: { check: positiveInteger, expected: 'a positive integer', fallback: 3 },
+  blockCacheSize: { check: nonNegativeInteger, expected: 'a non-negative integer (bytes)', fallback: 134217728 },
+  bloomFilterBitsPerKey: { check: nonNegativeInteger, expected: 'a non-negative integer', fallback: 10 },
+  enablePipelinedWrite: { check: isBoolean, expected: 'a boolean', fallback: false },
+  compressionType: {
+    check: (value) => COMPRESSION_TYPES.includes(value as RocksDBCompressionType),
+    expected: `one of ${COMPRESSION_TYPES.map((name) => `'${name}'`).join(', ')}`,
+    fallback: 'lz4',
+  },
+  walDir: { check: nonEmptyString, expected: 'a directory path', fallback: undefined },
+  maxTotalWalSize: { check: nonNegativeInteger, expected: 'a non-negative integer (bytes)', fallback: 134217728 },
+  dbLogDir: { check: nonEmptyString, expected: 'a directory path', fallback: undefined },
+  useFsync: { check: isBoolean, expected: 'a boolean', fallback: true },
+  maxEvictionsPerFlush: { check: nonNegativeInteger, expected: 'a non-negative integer', fallback: 10000 },
+  syncWrites: { check: isBoolean, expected: 'a boolean', fallback: undefined },
+  addonOptions: {
+    check: (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+    expected: 'an object of raw addon open options',
+    fallback: undefined,
+  },
+};
+
+/** The names of the RocksDB tuning fields, which the RocksDB backend receives as open settings. */
+export const ROCKSDB_TUNING_FIELDS: readonly (keyof RocksDBTuning)[] = Object.freeze(Object.keys(ROCKSDB_RULES) as (keyof RocksDBTuning)[]);
+
+/**
+ * Validate store options and fill in the defaults.
+ * @param options - the options (omitted: all defaults)
+ * @param label - what they are, for messages (e.g. `'memoryOptions'`)
+ * @returns frozen options with every field set
+ * @throws InvalidOptionsError on an unknown field or a wrong value
+ */
+export function resolveStoreOptions(options: StoreOptions | undefined, label = 'store options'): ResolvedStoreOptions {
+  return resolveOptions(options, STORE_OPTION_RULES, label) as unknown as ResolvedStoreOptions;
+}
+
+/**
+ * Validate RocksDB options and fill in the defaults (spec §8.8).
+ * @param options - the options (omitted: all defaults)
+ * @param label - what they are, for messages
+ * @returns frozen options with every field set
+ * @throws InvalidOptionsError on an unknown field or a wrong value
+ */
+export function resolveRocksDBOptions(options: RocksDBOptions | undefined, label = 'rocksdbOptions'): ResolvedRocksDBOptions {
+  return resolveOptions(options, { ...STORE_OPTION_RULES, ...ROCKSDB_RULES }, label) as unknown as ResolvedRocksDBOptions;
+}
+
+/**
+ * Validate options against rules (for backends adding their own fields to {@link StoreOptions}).
+ * @param options - the options
+ * @param rules - per field: a check, the expected form (for messages) and the default
+ * @param label - what they are, for messages
+ * @returns a frozen object with every field of `rules` (fields whose default is `undefined` only when given)
+ * @throws InvalidOptionsError on an unknown field or a value failing its check
+ */
+export function resolveOptions(
+  options: object | undefined,
+  rules: Readonly<Record<string, OptionRule>>,
+  label: string,
+): Readonly<Record<string, unknown>> {
+  if (options !== undefined && (options === null || typeof options !== 'object')) {
+    throw new InvalidOptionsError(`${label} must be an object, got ${options === null ? 'null' : typeof options}.`);
+  }
+  const given = (options ?? {}) as Record<string, unknown>;
+  for (const field of Object.keys(given)) {
+    if (!Object.hasOwn(rules, field)) {
+      throw new InvalidOptionsError(`Unknown field "${field}" in ${label}; the known fields are ${Object.keys(rules).join(', ')}.`);
+    }
+  }
+  const resolved: Record<string, unknown> = {};
+  for (const [field, rule] of Object.entries(rules)) {
+    const value = given[field];
+    if (value === undefined) {
+      if (rule.fallback !== undefined) resolved[field] = rule.fallback;
+    } else if (!rule.check(value)) {
+      throw new InvalidOptionsError(`${label}.${field} must be ${rule.expected}, got ${describe(value)}.`);
+    } else {
+      resolved[field] = value;
+    }
+  }
+  return Object.freeze(resolved);
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'function') return 'a function';
+  if (value === null) return 'null';
+  if (typeof value === 'object') return Array.isArray(value) ? 'an array' : 'an object';
+  return `${typeof value} ${String(value)}`;
+}

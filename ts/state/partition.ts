@@ -1,0 +1,308 @@
+/**
+ * `StorePartition` (spec §8): one partition of one store, held in one backend database. Point
+ * reads, range iteration, the atomic write of a transaction with its changelog offset, and the
+ * apply step of changelog recovery. Written once over the Backend contract, for every backend.
+ *
+ * @module
+ */
+import { DEFAULT_CF, type BackendDatabase, type BatchOperation } from '../backends/backend.js';
+import { getLogger, type Logger } from '../logging.js';
+import { bytesToKeyString } from './bytes.js';
+import type { ChangelogMessage, ChangelogProducer } from './changelog.js';
+import { decodeChangelogMessage } from './changelog-message.js';
+import { CHANGELOG_OFFSET_KEY, LOCAL_ONLY_CFS, METADATA_CF_NAME } from './constants.js';
+import { PartitionClosedError } from './errors.js';
+import { intFromBytes, intToBytes } from './integers.js';
+import { checkOffset, isChangelogMessageCommitted, type CommittedOffsets } from './offsets.js';
+import type { Dumps, Loads } from './serialization.js';
+import { PartitionTransaction } from './transaction.js';
+import type { PartitionTransactionCache } from './transaction-cache.js';
+
+const RECOVERY_PROGRESS_EVERY = 10_000;
+
+/** What a partition is, beside its database. */
+export interface StorePartitionOptions {
+  /** Name of the store. */
+  storeName: string;
+  /** The stream the store belongs to, or `null`. */
+  streamId: string | null;
+  /** The partition number. */
+  partition: number;
+  /** Serializer of keys, values and prefixes. */
+  dumps: Dumps;
+  /** Deserializer of values. */
+  loads: Loads;
+  /** Where `prepare()` produces changes; none: nothing is produced. */
+  changelogProducer?: ChangelogProducer;
+  /** Logger; the one installed with `setLogger` when omitted. */
+  logger?: Logger;
+}
+
+/** Options of {@link StorePartition.iterItems}. */
+export interface IterItemsOptions {
+  /** Column family; default `'default'`. */
+  cfName?: string;
+  /** Descending order, starting below the upper bound. */
+  backwards?: boolean;
+}
+
+/** What {@link StorePartition.recoverFromChangelogMessage} did with a message. */
+export type RecoveryOutcome = 'applied' | 'skipped';
+
+/** One store partition over one open backend database. */
+export class StorePartition {
+  /** The database. */
+  protected readonly db: BackendDatabase;
+  /** Name of the store. */
+  readonly storeName: string;
+  /** The stream the store belongs to, or `null`. */
+  readonly streamId: string | null;
+  /** The partition number. */
+  readonly partition: number;
+  /** Serializer of keys, values and prefixes. */
+  readonly dumps: Dumps;
+  /** Deserializer of values. */
+  readonly loads: Loads;
+  /** The changelog producer, if the store has a changelog. */
+  readonly changelogProducer: ChangelogProducer | undefined;
+  readonly #logger: Logger | undefined;
+  // The stored offset, read once: this partition is the database's only writer.
+  #changelogOffset: Promise<number | undefined> | undefined;
+  #closed = false;
+  #recovered = 0;
+
+  /**
+   * Use `store.assignPartition(n)`, which opens the database with retries.
+   * @param db - the open database (with `default` and `__metadata__` families)
+   * @param options - what the partition is
+   */
+  constructor(db: BackendDatabase, options: StorePartitionOptions) {
+    this.db = db;
+    this.storeName = options.storeName;
+    this.streamId = options.streamId;
+    this.partition = options.partition;
+    this.dumps = options.dumps;
+    this.loads = options.loads;
+    this.changelogProducer = options.changelogProducer;
+    this.#logger = options.logger;
+  }
+
+  /** The database path. */
+  get path(): string {
+    return this.db.path;
+  }
+
+  /** True after {@link StorePartition.close}. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** The logger this partition writes to. */
+  protected get logger(): Logger {
+    return this.#logger ?? getLogger();
+  }
+
+  /** @returns e.g. `store "default", stream "orders", partition 0 at "/state/g/default/orders/0"`, for messages */
+  describe(): string {
+    const stream = this.streamId === null ? '' : `, stream "${this.streamId}"`;
+    return `store "${this.storeName}"${stream}, partition ${this.partition} at "${this.path}"`;
+  }
+
+  /**
+   * Start a transaction.
+   * @returns a new transaction in STARTED
+   * @throws PartitionClosedError after close
+   */
+  begin(): PartitionTransaction {
+    this.#assertOpen('begin a transaction');
+    return this.createTransaction();
+  }
+
+  /**
+   * Make the transaction {@link StorePartition.begin} returns; override for windowed or
+   * timestamped transactions.
+   * @returns a new transaction
+   */
+  protected createTransaction(): PartitionTransaction {
+    return new PartitionTransaction(this);
+  }
+
+  /**
+   * @param key - serialized key
+   * @param cfName - column family; default `'default'`
+   * @returns the stored bytes, or `undefined`
+   */
+  async get(key: Uint8Array, cfName: string = DEFAULT_CF): Promise<Uint8Array | undefined> {
+    this.#assertOpen('read');
+    return this.db.get(cfName, key);
+  }
+
+  /**
+   * @param keys - serialized keys
+   * @param cfName - column family; default `'default'`
+   * @returns stored bytes aligned with `keys`
+   */
+  async getMany(keys: Uint8Array[], cfName: string = DEFAULT_CF): Promise<(Uint8Array | undefined)[]> {
+    this.#assertOpen('read');
+    if (keys.length === 0) return [];
+    return this.db.getMany(cfName, keys);
+  }
+
+  /**
+   * @param key - serialized key
+   * @param cfName - column family; default `'default'`
+   * @returns whether the key is stored
+   */
+  async exists(key: Uint8Array, cfName: string = DEFAULT_CF): Promise<boolean> {
+    return (await this.get(key, cfName)) !== undefined;
+  }
+
+  /**
+   * Committed entries with `lowerBound <= key < upperBound`, ascending, or descending when
+   * `backwards`; both bounds hold in both directions; empty when `lowerBound >= upperBound`.
+   * @param lowerBound - inclusive lower key; unbounded when `undefined`
+   * @param upperBound - exclusive upper key; unbounded when `undefined`
+   * @param options - column family and direction
+   * @returns `[key, value]` pairs
+   */
+  async *iterItems(
+    lowerBound: Uint8Array | undefined,
+    upperBound: Uint8Array | undefined,
+    options: IterItemsOptions = {},
+  ): AsyncGenerator<[Uint8Array, Uint8Array]> {
+    this.#assertOpen('iterate');
+    if (lowerBound !== undefined && upperBound !== undefined && bytesToKeyString(lowerBound) >= bytesToKeyString(upperBound)) return;
+    yield* this.db.iterate({
+      cf: options.cfName ?? DEFAULT_CF,
+      ...(lowerBound === undefined ? {} : { gte: lowerBound }),
+      ...(upperBound === undefined ? {} : { lt: upperBound }),
+      reverse: options.backwards ?? false,
+    });
+  }
+
+  /** @returns the names of the column families in the database */
+  async listColumnFamilies(): Promise<string[]> {
+    this.#assertOpen('list column families');
+    return this.db.listColumnFamilies();
+  }
+
+  /**
+   * Write a transaction's cache in one atomic batch: its updates and deletes, then (when given)
+   * `__changelog_offset__ = u64(changelogOffset)` in `__metadata__` (spec §8.3).
+   * @param cache - the updates and deletes
+   * @param changelogOffset - the changelog offset to store
+   */
+  async write(cache: PartitionTransactionCache, changelogOffset?: number): Promise<void> {
+    this.#assertOpen('write');
+    const operations: BatchOperation[] = [];
+    for (const cf of cache.getColumnFamilies()) {
+      for (const bucket of cache.getUpdates(cf)) {
+        for (const { key, value } of bucket.entries.values()) operations.push({ cf, key, value });
+      }
+      for (const key of cache.getDeletes(cf).values()) operations.push({ cf, key, value: undefined });
+    }
+    await this.#writeWithOffset(operations, changelogOffset);
+  }
+
+  /** @returns the stored changelog offset, or `undefined` when none was stored */
+  async getChangelogOffset(): Promise<number | undefined> {
+    this.#assertOpen('read the changelog offset');
+    this.#changelogOffset ??= this.db.get(METADATA_CF_NAME, CHANGELOG_OFFSET_KEY).then(
+      (bytes) => (bytes === undefined ? undefined : intFromBytes(bytes)),
+      (error) => {
+        this.#changelogOffset = undefined;
+        throw error;
+      },
+    );
+    return this.#changelogOffset;
+  }
+
+  /**
+   * Store the changelog offset alone, in its own batch.
+   * @param offset - a non-negative integer
+   * @throws StateArgumentError when it is not
+   */
+  async writeChangelogOffset(offset: number): Promise<void> {
+    checkOffset(offset, 'offset');
+    this.#assertOpen('write the changelog offset');
+    await this.#writeWithOffset([], offset);
+  }
+
+  /**
+   * Apply one changelog message (spec §10.3, §8.6), idempotently. The message is applied when it
+   * carries no processed offsets or when every source offset in them is below the committed offset
+   * of its topic (a topic missing from `committedOffsets` counts as nothing committed: skipped);
+   * otherwise it is skipped. Applied: its put (an empty value is a value) or delete, with the
+   * stored offset, in one atomic batch. Skipped: the stored offset alone advances.
+   * @param message - key, value (`null` to delete), headers, offset
+   * @param committedOffsets - committed source offsets by topic (next offset to consume)
+   * @returns `'applied'` or `'skipped'`
+   * @throws ColumnFamilyHeaderMissing when `__column_family__` is missing or empty (nothing written)
+   * @throws InvalidChangelogMessageError when the message is malformed (nothing written)
+   */
+  async recoverFromChangelogMessage(message: ChangelogMessage, committedOffsets: CommittedOffsets): Promise<RecoveryOutcome> {
+    this.#assertOpen('recover');
+    const decoded = decodeChangelogMessage(message);
+    const apply = isChangelogMessageCommitted(decoded.processedOffsets, committedOffsets) && !LOCAL_ONLY_CFS.has(decoded.cfName);
+    const operations: BatchOperation[] = apply ? [{ cf: decoded.cfName, key: decoded.key, value: decoded.value }] : [];
+    await this.#writeWithOffset(operations, decoded.offset);
+    this.#recovered += 1;
+    const outcome: RecoveryOutcome = apply ? 'applied' : 'skipped';
+    if (this.#recovered === 1 || this.#recovered % RECOVERY_PROGRESS_EVERY === 0) {
+      this.logger.info(`Recovering state partition from the changelog: ${this.#recovered} message(s) so far, now at offset ${decoded.offset}. ${this.logContext()}`);
+    }
+    this.logger.debug(`Recovery ${outcome} changelog offset ${decoded.offset} (column family "${decoded.cfName}"). ${this.logContext()}`);
+    return outcome;
+  }
+
+  /**
+   * Close the database; further use throws {@link PartitionClosedError}. Idempotent.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.db.close();
+    this.logger.debug(`Closed state partition. ${this.logContext()}`);
+  }
+
+  /** @returns `store="..." stream="..." partition=N path="..."`, the tail of every log line */
+  logContext(): string {
+    return formatLogContext(this.storeName, this.streamId, this.partition, this.path);
+  }
+
+  async #writeWithOffset(operations: BatchOperation[], offset: number | undefined): Promise<void> {
+    if (offset !== undefined) {
+      operations.push({ cf: METADATA_CF_NAME, key: CHANGELOG_OFFSET_KEY, value: intToBytes(offset) });
+    }
+    if (operations.length === 0) return;
+    try {
+      await this.db.write(operations);
+    } catch (error) {
+      // The batch may or may not have landed; read the offset again next time.
+      this.#changelogOffset = undefined;
+      throw error;
+    }
+    if (offset !== undefined) this.#changelogOffset = Promise.resolve(offset);
+  }
+
+  #assertOpen(operation: string): void {
+    if (this.#closed) {
+      throw new PartitionClosedError(
+        `Cannot ${operation}: the state partition (${this.describe()}) is closed. Assign the partition again to reopen it.`,
+      );
+    }
+  }
+}
+
+/**
+ * The context every state log line ends with.
+ * @param storeName - store name
+ * @param streamId - stream id or `null`
+ * @param partition - partition number
+ * @param path - database path
+ * @returns `store="..." stream="..." partition=N path="..."`
+ */
+export function formatLogContext(storeName: string, streamId: string | null, partition: number, path: string): string {
+  return `store=${JSON.stringify(storeName)} stream=${JSON.stringify(streamId)} partition=${partition} path=${JSON.stringify(path)}`;
+}
+

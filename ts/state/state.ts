@@ -1,0 +1,104 @@
+/**
+ * `State` (spec §4.9): the key/value view user code gets, bound to one transaction and one prefix
+ * (normally the message key). It owns nothing and delegates every call to its transaction.
+ *
+ * @module
+ */
+import type { PartitionTransaction } from './transaction.js';
+
+/** A key/value view of one prefix inside one transaction. Reads are async, writes synchronous. */
+export interface State {
+  /** The prefix bytes the view is bound to. */
+  readonly prefix: Uint8Array;
+  /**
+   * @param key - a key (bytes used as is, anything else serialized)
+   * @param defaultValue - returned when the key is missing (not when it holds `null`)
+   * @returns the value, or `defaultValue`
+   * @throws StateSerializationError when the key or the stored value cannot be (de)serialized
+   * @throws StateTransactionError when the transaction is no longer STARTED
+   */
+  get<T = unknown>(key: unknown, defaultValue?: T): Promise<T | undefined>;
+  /**
+   * @param keys - keys
+   * @param defaultValue - returned for each missing key
+   * @returns the values, aligned with `keys` (read in one database round trip)
+   */
+  getMany<T = unknown>(keys: readonly unknown[], defaultValue?: T): Promise<(T | undefined)[]>;
+  /**
+   * @param key - a key
+   * @param defaultValue - returned when the key is missing
+   * @returns the stored bytes, or `defaultValue`
+   */
+  getBytes(key: unknown, defaultValue?: Uint8Array): Promise<Uint8Array | undefined>;
+  /**
+   * @param key - a key
+   * @param value - a serializable value
+   * @throws StateSerializationError when the value cannot be serialized (the transaction FAILS)
+   */
+  set(key: unknown, value: unknown): void;
+  /**
+   * @param key - a key
+   * @param value - the bytes to store verbatim (an empty array is a value)
+   */
+  setBytes(key: unknown, value: Uint8Array): void;
+  /** @param key - a key to delete (deleting a missing key is fine) */
+  delete(key: unknown): void;
+  /**
+   * @param key - a key
+   * @returns whether it holds a value (a stored `null` counts)
+   */
+  exists(key: unknown): Promise<boolean>;
+}
+
+/** The {@link State} of a plain {@link PartitionTransaction}. */
+export class TransactionState implements State {
+  /** @inheritDoc */
+  readonly prefix: Uint8Array;
+  /** The transaction this view writes to. */
+  protected readonly transaction: PartitionTransaction;
+
+  /**
+   * Use `transaction.asState(prefix)`.
+   * @param transaction - the transaction
+   * @param prefix - the prefix bytes
+   */
+  constructor(transaction: PartitionTransaction, prefix: Uint8Array) {
+    this.transaction = transaction;
+    this.prefix = prefix;
+  }
+
+  /** @inheritDoc */
+  get<T = unknown>(key: unknown, defaultValue?: T): Promise<T | undefined> {
+    return this.transaction.get<T>(key, this.prefix, defaultValue);
+  }
+
+  /** @inheritDoc */
+  getMany<T = unknown>(keys: readonly unknown[], defaultValue?: T): Promise<(T | undefined)[]> {
+    return this.transaction.getMany<T>(keys, this.prefix, defaultValue);
+  }
+
+  /** @inheritDoc */
+  getBytes(key: unknown, defaultValue?: Uint8Array): Promise<Uint8Array | undefined> {
+    return this.transaction.getBytes(key, this.prefix, defaultValue);
+  }
+
+  /** @inheritDoc */
+  set(key: unknown, value: unknown): void {
+    this.transaction.set(key, value, this.prefix);
+  }
+
+  /** @inheritDoc */
+  setBytes(key: unknown, value: Uint8Array): void {
+    this.transaction.setBytes(key, value, this.prefix);
+  }
+
+  /** @inheritDoc */
+  delete(key: unknown): void {
+    this.transaction.delete(key, this.prefix);
+  }
+
+  /** @inheritDoc */
+  exists(key: unknown): Promise<boolean> {
+    return this.transaction.exists(key, this.prefix);
+  }
+}
