@@ -206,6 +206,26 @@ export function backendSuite(test, assert, makeBackend) {
     assert.is(hex(await db.get(DEFAULT_CF, bytes('deleted-then-put'))), hex(bytes('new')));
   });
 
+  testWithDatabase('large batches of puts, overwrites and deletes match a plain model', async (db) => {
+    // A fixed pseudo-random walk over 300 keys, so repeated keys and deletes mix in each batch.
+    const model = new Map();
+    let seed = 12345;
+    const random = (n) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+    for (let batch = 0; batch < 6; batch++) {
+      const operations = [];
+      for (let i = 0; i < 400; i++) {
+        const id = random(300);
+        const value = random(4) === 0 ? undefined : u32(batch * 1000 + i);
+        operations.push({ cf: DEFAULT_CF, key: u32(id * 7), value });
+        if (value === undefined) model.delete(id * 7);
+        else model.set(id * 7, hex(value));
+      }
+      await db.write(operations);
+      const expected = [...model.entries()].sort((a, b) => a[0] - b[0]).map(([id, value]) => [hex(u32(id)), value]);
+      assert.equal(await collect(db.iterate({ cf: DEFAULT_CF })), expected, `after batch ${batch}`);
+    }
+  });
+
   testWithDatabase('a batch with a malformed operation is rejected whole', async (db) => {
     const error = await rejection(
       assert,

@@ -61,15 +61,20 @@ export class MemoryDatabase implements BackendDatabase {
   async write(operations: BatchOperation[]): Promise<void> {
     this.#assertOpen('write');
     assertBatch(operations);
-    // Everything is checked before the first change and nothing awaits in between: the batch is atomic.
+    const changesByFamily = new Map<string, [Uint8Array, Uint8Array | undefined][]>();
     for (const { cf, key, value } of operations) {
+      let changes = changesByFamily.get(cf);
+      if (changes === undefined) changesByFamily.set(cf, (changes = []));
+      changes.push([key.slice(), value?.slice()]);
+    }
+    // Everything is checked before the first change and nothing awaits in between: the batch is atomic.
+    for (const [cf, changes] of changesByFamily) {
       let family = this.#data.families.get(cf);
       if (family === undefined) {
         family = new SortedEntries();
         this.#data.families.set(cf, family);
       }
-      if (value === undefined) family.delete(key);
-      else family.set(key.slice(), value.slice());
+      family.apply(changes);
     }
   }
 

@@ -6,6 +6,9 @@
  */
 import { compareBytes } from './compare-bytes.js';
 
+/** Below this many changes, inserting key by key is cheaper than merging the whole family. */
+const MERGE_THRESHOLD = 32;
+
 /** A frozen view of a family's entries, as of the moment {@link SortedEntries.snapshot} was called. */
 export interface EntriesSnapshot {
   /** Keys in ascending bytewise order. */
@@ -69,6 +72,49 @@ export class SortedEntries {
     this.#ownArrays();
     this.#keys.splice(index, 1);
     this.#values.splice(index, 1);
+  }
+
+  /**
+   * Apply many puts and deletes at once: one merge pass instead of an array insertion per key, so
+   * a large batch costs O(size + changes log changes).
+   * @param changes - `[key, value]` pairs in batch order, `value` `undefined` for a delete; a later
+   *   change of the same key wins (keys and values are stored as given)
+   */
+  apply(changes: readonly (readonly [Uint8Array, Uint8Array | undefined])[]): void {
+    if (changes.length < MERGE_THRESHOLD) {
+      for (const [key, value] of changes) {
+        if (value === undefined) this.delete(key);
+        else this.set(key, value);
+      }
+      return;
+    }
+    // Stable sort keeps batch order among equal keys, so the last of each run is the one that wins.
+    const sorted = [...changes].sort((a, b) => compareBytes(a[0], b[0]));
+    const keys: Uint8Array[] = [];
+    const values: Uint8Array[] = [];
+    let existing = 0;
+    for (let next = 0; next < sorted.length; next++) {
+      const [key, value] = sorted[next]!;
+      if (next + 1 < sorted.length && compareBytes(sorted[next + 1]![0], key) === 0) continue;
+      while (existing < this.#keys.length && compareBytes(this.#keys[existing]!, key) < 0) {
+        keys.push(this.#keys[existing]!);
+        values.push(this.#values[existing]!);
+        existing++;
+      }
+      if (existing < this.#keys.length && compareBytes(this.#keys[existing]!, key) === 0) existing++;
+      if (value !== undefined) {
+        keys.push(key);
+        values.push(value);
+      }
+    }
+    for (; existing < this.#keys.length; existing++) {
+      keys.push(this.#keys[existing]!);
+      values.push(this.#values[existing]!);
+    }
+    // Fresh arrays: snapshots keep the old ones, so nothing is shared any more.
+    this.#keys = keys;
+    this.#values = values;
+    this.#shared = false;
   }
 
   /**
