@@ -17,6 +17,12 @@ if ! [ -x /usr/bin/rustc ] || ! [ -d /usr/lib/rustlib/src/rust/library ] || ! [ 
 fi
 phase "rustc: $(/usr/bin/rustc --version)"
 
+# `cargo install --locked` first; when the registry mirror lacks a locked version (seen: a
+# webpki-roots release), resolve afresh within the crate's own version requirements.
+install_crate() {
+  cargo install -q --locked "$@" || cargo install -q "$@"
+}
+
 libdir="$(/usr/bin/rustc --print target-libdir --target wasm32-unknown-unknown)"
 if ! ls "$libdir"/libstd-*.rlib >/dev/null 2>&1; then
   phase "building the wasm32 standard library into $libdir"
@@ -34,10 +40,10 @@ fi
 bindgen_version="$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' "$here/Cargo.lock")"
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$bindgen_version" ]; then
   phase "installing wasm-bindgen-cli $bindgen_version from crates.io"
-  cargo install -q --locked wasm-bindgen-cli --version "$bindgen_version"
+  install_crate wasm-bindgen-cli --version "$bindgen_version"
 fi
 if ! command -v wasm-pack >/dev/null 2>&1; then
   phase "installing wasm-pack from crates.io"
-  cargo install -q --locked wasm-pack
+  install_crate wasm-pack
 fi
 phase "done"
