@@ -34,6 +34,21 @@ backendSuite(rocksdb, assert, async () => {
 });
 rocksdb.run();
 
+const rocksdbPooledReads = suite('backend: rocksdb, reads on the thread pool');
+backendSuite(rocksdbPooledReads, assert, async () => {
+  const root = await mkdtemp(path.join(tmpdir(), 'streamstate-rocksdb-'));
+  const rocksDb = new RocksDbBackend();
+  const backend = {
+    name: rocksDb.name,
+    supports: rocksDb.supports,
+    open: (dbPath, options) => rocksDb.open(dbPath, { ...options, settings: { synchronousReads: false } }),
+    destroy: (dbPath) => rocksDb.destroy(dbPath),
+    exists: (dbPath) => rocksDb.exists(dbPath),
+  };
+  return { backend, path: (name) => path.join(root, name), cleanup: () => rm(root, { recursive: true, force: true }) };
+});
+rocksdbPooledReads.run();
+
 // ---- RocksDB only ------------------------------------------------------------------------------
 
 const rocksdbOnly = suite('backend: rocksdb specifics');

@@ -57,6 +57,8 @@ export interface RocksLevelHandle {
   open(options: AddonOpenOptions): Promise<void>;
   close(): Promise<void>;
   getMany(keys: Uint8Array[], options: { column: AddonColumn }): Promise<(Uint8Array | undefined)[]>;
+  /** RocksDB MultiGet on the calling thread (the addon's own sync API; crashes if not open). */
+  _getManySync(keys: Uint8Array[], options: { column: AddonColumn }): (Uint8Array | undefined)[];
   batch(operations: AddonBatchOperation[], options: { sync: boolean }): Promise<void>;
   iterator(options: {
     column: AddonColumn;

@@ -53,7 +53,7 @@ export class RocksDbBackend implements Backend {
    */
   async open(path: string, options: BackendOpenOptions = {}): Promise<RocksDbDatabase> {
     options.columnFamilies?.forEach(assertColumnFamilyName);
-    const { options: addonOptions, sync } = toAddonOptions(options.settings);
+    const { options: addonOptions, sync, synchronousReads } = toAddonOptions(options.settings);
     const RocksLevel = await loadRocksDbAddon();
     const directory = await absoluteDirectory(path);
     if (openDirectories.has(directory)) {
@@ -72,6 +72,7 @@ export class RocksDbBackend implements Backend {
         supports: this.supports,
         handle,
         sync,
+        synchronousReads,
         reopen: (reopenFamilies) => openRocksLevel(RocksLevel, path, directory, reopenFamilies, addonOptions),
         release: () => openDirectories.delete(directory),
       });

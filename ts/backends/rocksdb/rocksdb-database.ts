@@ -27,6 +27,8 @@ export interface RocksDbDatabaseParts {
   handle: RocksLevelHandle;
   /** Sync the write-ahead log on every batch. */
   sync: boolean;
+  /** Run point reads on the calling thread. */
+  synchronousReads: boolean;
   /** Opens the same directory again with these families (the current one is closed by then). */
   reopen(families: string[]): Promise<RocksLevelHandle>;
   /** Releases the in-process lock on the path; called once, by `close()`. */
@@ -48,6 +50,7 @@ export class RocksDbDatabase implements BackendDatabase {
   /** @inheritDoc */
   readonly supports: BackendSupports;
   readonly #sync: boolean;
+  readonly #synchronousReads: boolean;
   readonly #reopen: (families: string[]) => Promise<RocksLevelHandle>;
   readonly #release: () => void;
   #handle: RocksLevelHandle;
@@ -68,6 +71,7 @@ export class RocksDbDatabase implements BackendDatabase {
     this.supports = parts.supports;
     this.#handle = parts.handle;
     this.#sync = parts.sync;
+    this.#synchronousReads = parts.synchronousReads;
     this.#reopen = parts.reopen;
     this.#release = parts.release;
   }
@@ -86,7 +90,11 @@ export class RocksDbDatabase implements BackendDatabase {
     if (keys.length === 0) return [];
     const values = await this.#withHandle('getMany', (handle) => {
       const column = familyOf(handle, cf);
-      return column === undefined ? keys.map(() => undefined) : handle.getMany(keys.map(asBuffer), { column });
+      if (column === undefined) return keys.map(() => undefined);
+      // Safe only because #withHandle hands out a handle that is open and not being reopened.
+      return this.#synchronousReads
+        ? handle._getManySync(keys.map(asBuffer), { column })
+        : handle.getMany(keys.map(asBuffer), { column });
     });
     return values.map((value) => (value === undefined ? undefined : new Uint8Array(value)));
   }

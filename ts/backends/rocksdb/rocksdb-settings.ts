@@ -34,6 +34,13 @@ export interface RocksDbSettings {
    * as in Quix: a batch survives a process crash, and the changelog covers a machine crash.
    */
   syncWrites?: boolean;
+  /**
+   * Point reads (`get`, `getMany`) run RocksDB's MultiGet on the JavaScript thread, as Quix does:
+   * about 15 times faster than a round trip through the thread pool when the data is cached, but a
+   * read from a slow disk blocks the event loop meanwhile. Default true; false moves them to the
+   * libuv thread pool.
+   */
+  synchronousReads?: boolean;
   /** Not settable through the addon (RocksDB's default, 64 MiB, applies, as in Quix). */
   writeBufferSize?: number;
   /** Not settable through the addon (RocksDB's default, 64 MiB, applies, as in Quix). */
@@ -61,12 +68,14 @@ export interface AddonSettings {
   readonly options: AddonColumnOptions & { pipelinedWrite: boolean };
   /** Write options of every batch. */
   readonly sync: boolean;
+  /** Run point reads on the calling thread. */
+  readonly synchronousReads: boolean;
 }
 
 /**
  * Map settings onto addon options.
  * @param settings - the `settings` given to `open()`; unknown keys are ignored
- * @returns addon options and the write `sync` flag
+ * @returns addon options, the write `sync` flag and the read mode
  * @throws BackendInvalidArgumentError when a setting has a value of the wrong kind
  */
 export function toAddonOptions(settings: Record<string, unknown> = {}): AddonSettings {
@@ -96,6 +105,7 @@ export function toAddonOptions(settings: Record<string, unknown> = {}): AddonSet
       ...addonOptions,
     },
     sync: flag(settings, 'syncWrites', false),
+    synchronousReads: flag(settings, 'synchronousReads', true),
   };
 }
 
