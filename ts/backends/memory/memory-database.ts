@@ -7,7 +7,7 @@
 import type { BackendDatabase, BackendSupports, BatchOperation, IterateOptions } from '../backend.js';
 import { BackendClosedError } from '../errors.js';
 import { lowerBound, SortedEntries } from './sorted-entries.js';
-import { assertBatch, assertColumnFamilyName, assertKey, checkIterateOptions } from './validate-arguments.js';
+import { assertBatch, assertColumnFamilyName, assertKey, assertKeys, checkIterateOptions } from './validate-arguments.js';
 
 /** The data of one memory database, which outlives its handles (kept by the backend's registry). */
 export interface MemoryDatabaseData {
@@ -52,7 +52,7 @@ export class MemoryDatabase implements BackendDatabase {
   async getMany(cf: string, keys: Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
     this.#assertOpen('getMany');
     assertColumnFamilyName(cf);
-    keys.forEach(assertKey);
+    assertKeys(keys);
     const family = this.#data.families.get(cf);
     return keys.map((key) => family?.get(key)?.slice());
   }

@@ -30,6 +30,18 @@ export function assertKey(key: unknown): asserts key is Uint8Array {
 }
 
 /**
+ * Check the keys of a multi-get.
+ * @param keys - the keys
+ * @throws BackendInvalidArgumentError when it is not an array of `Uint8Array`s
+ */
+export function assertKeys(keys: unknown): asserts keys is Uint8Array[] {
+  if (!Array.isArray(keys)) {
+    throw new BackendInvalidArgumentError(`getMany() takes an array of Uint8Array keys, got ${typeof keys}.`);
+  }
+  keys.forEach(assertKey);
+}
+
+/**
  * Check every operation of a batch before any is applied, so a bad batch changes nothing.
  * @param operations - the batch
  * @throws BackendInvalidArgumentError on the first malformed operation

@@ -14,12 +14,17 @@ export type AddonColumn = object;
 
 /** Options of `RocksLevel.open()`: database options, plus per-family options under `columns`. */
 export interface AddonOpenOptions extends AddonColumnOptions {
+  /** Create the directory and database when missing. */
   createIfMissing: boolean;
   /** Every family to open (creating missing ones), each with its own options. */
   columns: Record<string, AddonColumnOptions>;
+  /** RocksDB `enable_pipelined_write`. */
   pipelinedWrite?: boolean;
+  /** Background threads (RocksDB `IncreaseParallelism`). */
   parallelism?: number;
+  /** RocksDB info log level; the log is discarded when unset. */
   infoLogLevel?: string;
+  /** Any other option the addon reads. */
   [option: string]: unknown;
 }
 
@@ -31,14 +36,19 @@ export interface AddonColumnOptions {
   cacheSize?: number;
   /** A RocksDB filter policy string, e.g. `'bloomfilter:10:false'`; `''` for none. */
   filterPolicy?: string;
+  /** Any other option the addon reads. */
   [option: string]: unknown;
 }
 
 /** One operation of {@link RocksLevelHandle.batch}. */
 export interface AddonBatchOperation {
+  /** Put or delete. */
   type: 'put' | 'del';
+  /** The key. */
   key: Uint8Array;
+  /** The value of a put. */
   value?: Uint8Array;
+  /** The family's handle. */
   column: AddonColumn;
 }
 
@@ -46,6 +56,7 @@ export interface AddonBatchOperation {
 export interface AddonIterator {
   /** Up to `size` entries; an empty array at the end. */
   nextv(size: number): Promise<[Uint8Array, Uint8Array][]>;
+  /** Release the native iterator. */
   close(): Promise<void>;
 }
 
@@ -53,13 +64,19 @@ export interface AddonIterator {
 export interface RocksLevelHandle {
   /** Open families by name, filled by `open()`. */
   readonly columns: Record<string, AddonColumn>;
+  /** abstract-level status: `'opening'`, `'open'`, `'closing'`, `'closed'`. */
   readonly status: string;
+  /** Open the directory with the families in `options.columns`. */
   open(options: AddonOpenOptions): Promise<void>;
+  /** Close (waiting for reads in flight, closing iterators). */
   close(): Promise<void>;
+  /** RocksDB MultiGet on the libuv thread pool. */
   getMany(keys: Uint8Array[], options: { column: AddonColumn }): Promise<(Uint8Array | undefined)[]>;
   /** RocksDB MultiGet on the calling thread (the addon's own sync API; crashes if not open). */
   _getManySync(keys: Uint8Array[], options: { column: AddonColumn }): (Uint8Array | undefined)[];
+  /** Apply operations as one atomic RocksDB write batch. */
   batch(operations: AddonBatchOperation[], options: { sync: boolean }): Promise<void>;
+  /** A RocksDB iterator over one family within bounds (its snapshot is taken now). */
   iterator(options: {
     column: AddonColumn;
     gt?: Uint8Array;
@@ -88,6 +105,20 @@ let loading: Promise<RocksLevelConstructor> | undefined;
 export function loadRocksDbAddon(): Promise<RocksLevelConstructor> {
   loading ??= importAddon();
   return loading;
+}
+
+/**
+ * Whether the RocksDB backend can run here, for choosing a default backend (RocksDB where the
+ * addon loads, SlateDB elsewhere). Loads the addon on the first call.
+ * @returns true when the native addon loads in this runtime
+ */
+export async function rocksDbAvailable(): Promise<boolean> {
+  try {
+    await loadRocksDbAddon();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function importAddon(): Promise<RocksLevelConstructor> {

@@ -11,7 +11,7 @@
 import type { BackendDatabase, BackendSupports, BatchOperation, IterateOptions } from '../backend.js';
 import { BackendClosedError } from '../errors.js';
 import { compareBytes } from '../memory/compare-bytes.js';
-import { assertBatch, assertColumnFamilyName, assertKey, checkIterateOptions } from '../memory/validate-arguments.js';
+import { assertBatch, assertColumnFamilyName, assertKey, assertKeys, checkIterateOptions } from '../memory/validate-arguments.js';
 import type { AddonIterator, RocksLevelHandle } from './rocksdb-addon.js';
 
 /** Entries fetched per step after the first; the first fetches one, for callers that stop early. */
@@ -86,7 +86,7 @@ export class RocksDbDatabase implements BackendDatabase {
   async getMany(cf: string, keys: Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
     this.#usableHandle('getMany');
     assertColumnFamilyName(cf);
-    keys.forEach(assertKey);
+    assertKeys(keys);
     if (keys.length === 0) return [];
     const values = await this.#withHandle('getMany', (handle) => {
       const column = familyOf(handle, cf);
