@@ -1,0 +1,187 @@
+// The state conformance suite on every backend built here, plus what only RocksDB has: another
+// process holding a partition, and corrupted partition directories.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  RocksDBCorruptedError,
+  RocksDBLockError,
+  StateStoreManager,
+  StoreCorruptedError,
+  withTransaction,
+} from 'streamstate';
+import { stateSuite } from './conformance/state-suite.mjs';
+import { MemoryChangelog } from './helpers/state-changelog.mjs';
+import { captureLogger } from './helpers/state-logger.mjs';
+
+let memoryNamespaces = 0;
+const memory = suite('state: memory');
+stateSuite(memory, assert, async () => ({
+  backend: 'memory',
+  stateDir: `/memory-state/${process.pid}-${++memoryNamespaces}`,
+  cleanup: async () => {},
+}));
+memory.run();
+
+const temporaryStateDir = () => mkdtemp(path.join(tmpdir(), 'streamstate-state-'));
+
+const rocksdb = suite('state: rocksdb');
+stateSuite(rocksdb, assert, async () => {
+  const stateDir = await temporaryStateDir();
+  return { backend: 'rocksdb', stateDir, cleanup: () => rm(stateDir, { recursive: true, force: true }) };
+});
+rocksdb.run();
+
+// ---- RocksDB only ------------------------------------------------------------------------------
+
+const rocksdbOnly = suite('state: rocksdb specifics');
+const helpers = path.join(path.dirname(fileURLToPath(import.meta.url)), 'helpers');
+
+async function withStateDir(fn) {
+  const stateDir = await temporaryStateDir();
+  try {
+    await fn(stateDir);
+  } finally {
+    await rm(stateDir, { recursive: true, force: true });
+  }
+}
+
+async function rejectionOf(promise) {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  assert.unreachable('expected a rejection');
+}
+
+rocksdbOnly('another process holding a partition: the second opener retries with backoff, then RocksDBLockError', async () => {
+  await withStateDir(async (stateDir) => {
+    const child = spawn(process.execPath, [path.join(helpers, 'state-lock-holder.mjs'), stateDir], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    try {
+      await new Promise((resolve, reject) => {
+        child.stdout.on('data', (chunk) => chunk.toString().includes('open') && resolve());
+        child.on('exit', (code) => reject(new Error(`the holding child exited early (${code})`)));
+      });
+      const log = captureLogger();
+      const manager = new StateStoreManager({
+        stateDir,
+        groupId: 'group',
+        backend: 'rocksdb',
+        rocksdbOptions: { openMaxRetries: 4, openRetryBackoffMs: 25 },
+        logger: log.logger,
+      });
+      manager.registerStore('topic');
+      const started = performance.now();
+      const error = await rejectionOf(manager.onPartitionAssign('topic', 0));
+      const elapsed = performance.now() - started;
+      assert.instance(error, RocksDBLockError);
+      assert.is(error.code, 'ROCKSDB_LOCKED');
+      assert.is(error.path, path.join(stateDir, 'group', 'default', 'topic', '0'));
+      assert.match(error.message, /gave up after 4 attempt\(s\)/);
+      assert.instance(error.cause, RocksDBLockError, 'the backend error is the cause');
+      const retries = log.matching('warn', /Failed to open rocksdb partition, cannot acquire a lock \(attempt \d\/4\)\. Retrying in 0\.025sec\./);
+      assert.is(retries.length, 3, 'one line per retry: attempts - 1');
+      assert.ok(elapsed >= 3 * 25 - 5, `waited between attempts (${elapsed.toFixed(0)} ms)`);
+      assert.is(manager.getStore('topic').partitions.size, 0);
+
+      child.stdin.end();
+      await exited;
+      const { default: partition } = await manager.onPartitionAssign('topic', 0);
+      assert.is(await partition.begin().asState().get('holder'), 'child', 'the holder\'s write is there once it is gone');
+      await manager.close();
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});
+
+async function corruptPartition(stateDir, options) {
+  const manager = new StateStoreManager({ stateDir, backend: 'rocksdb', ...options });
+  manager.registerStore('topic');
+  const { default: partition } = await manager.onPartitionAssign('topic', 0);
+  await withTransaction(partition, (tx) => tx.asState().set('k', 'v'));
+  const partitionPath = partition.path;
+  await manager.close();
+  const manifest = (await readdir(partitionPath)).find((file) => file.startsWith('MANIFEST-'));
+  await writeFile(path.join(partitionPath, manifest), Buffer.alloc(4096, 0x5a));
+  return partitionPath;
+}
+
+rocksdbOnly('a corrupted partition without a changelog: RocksDBCorruptedError, and the files are left alone', async () => {
+  await withStateDir(async (stateDir) => {
+    const partitionPath = await corruptPartition(stateDir, {});
+    const before = (await readdir(partitionPath)).sort();
+    const manager = new StateStoreManager({ stateDir, backend: 'rocksdb' });
+    manager.registerStore('topic');
+    const error = await rejectionOf(manager.onPartitionAssign('topic', 0));
+    assert.instance(error, RocksDBCorruptedError);
+    assert.instance(error, StoreCorruptedError);
+    assert.is(error.code, 'ROCKSDB_CORRUPTED');
+    assert.match(error.message, /^State store at ".*" is corrupted and cannot be recovered from the changelog topic: the store has no changelog/);
+    assert.equal((await readdir(partitionPath)).sort(), before);
+  });
+});
+
+rocksdbOnly('a corrupted partition with onCorruptedRecreate false: RocksDBCorruptedError saying so', async () => {
+  await withStateDir(async (stateDir) => {
+    const changelog = new MemoryChangelog();
+    await corruptPartition(stateDir, { changelogProducerFactory: changelog.factory });
+    const manager = new StateStoreManager({
+      stateDir,
+      backend: 'rocksdb',
+      changelogProducerFactory: changelog.factory,
+      rocksdbOptions: { onCorruptedRecreate: false },
+    });
+    manager.registerStore('topic');
+    const error = await rejectionOf(manager.onPartitionAssign('topic', 0));
+    assert.instance(error, RocksDBCorruptedError);
+    assert.match(error.message, /is corrupted but may be recovered from the changelog topic\. `onCorruptedRecreate` is set to false/);
+  });
+});
+
+rocksdbOnly('a corrupted partition with a changelog is recreated empty, logged before and after, then rebuilt by recovery', async () => {
+  await withStateDir(async (stateDir) => {
+    const changelog = new MemoryChangelog();
+    await corruptPartition(stateDir, { changelogProducerFactory: changelog.factory });
+    const log = captureLogger();
+    const manager = new StateStoreManager({ stateDir, backend: 'rocksdb', changelogProducerFactory: changelog.factory, logger: log.logger });
+    manager.registerStore('topic');
+    const { default: partition } = await manager.onPartitionAssign('topic', 0);
+    const before = log.lines.findIndex((line) => line.level === 'warn' && /is corrupted .*deleting it/.test(line.message));
+    const after = log.lines.findIndex((line) => line.level === 'info' && /Recreated the corrupted rocksdb partition/.test(line.message));
+    assert.ok(before >= 0 && after > before, log.lines.map((line) => line.message).join('\n'));
+    assert.ok(log.lines[before].message.includes(`path=${JSON.stringify(partition.path)}`));
+    assert.is(await partition.begin().asState().get('k'), undefined, 'recreated empty');
+    for (const message of changelog.messages(changelog.bound[0].name, 0)) await partition.recoverFromChangelogMessage(message, {});
+    assert.is(await partition.begin().asState().get('k'), 'v', 'rebuilt from the changelog');
+    await manager.close();
+  });
+});
+
+rocksdbOnly('RocksDB options reach the backend; the addon\'s limits are refused with a clear error', async () => {
+  await withStateDir(async (stateDir) => {
+    const manager = new StateStoreManager({
+      stateDir,
+      backend: 'rocksdb',
+      rocksdbOptions: { compressionType: 'none', bloomFilterBitsPerKey: 0, blockCacheSize: 1 << 20 },
+    });
+    manager.registerStore('topic');
+    const { default: partition } = await manager.onPartitionAssign('topic', 0);
+    const optionsFile = (await readdir(partition.path)).filter((file) => file.startsWith('OPTIONS-')).sort().at(-1);
+    const { readFile } = await import('node:fs/promises');
+    assert.match(await readFile(path.join(partition.path, optionsFile), 'utf8'), /compression=kNoCompression/);
+    await manager.close();
+    const invalid = new StateStoreManager({ stateDir, backend: 'rocksdb', rocksdbOptions: { compressionType: 'brotli' } });
+    const error = await rejectionOf((async () => invalid.registerStore('topic'))());
+    assert.is(error.code, 'INVALID_OPTIONS');
+    assert.match(error.message, /rocksdbOptions\.compressionType must be one of/);
+  });
+});
+
+rocksdbOnly.run();
