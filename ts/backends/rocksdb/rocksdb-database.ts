@@ -11,7 +11,7 @@
 import type { BackendDatabase, BackendSupports, BatchOperation, IterateOptions } from '../backend.js';
 import { BackendClosedError } from '../errors.js';
 import { compareBytes } from '../memory/compare-bytes.js';
-import { assertBatch, assertColumnFamilyName, assertKey, assertKeys, checkIterateOptions } from '../memory/validate-arguments.js';
+import { assertBatch, assertColumnFamilyName, assertKeys, checkIterateOptions } from '../memory/validate-arguments.js';
 import type { AddonIterator, RocksLevelHandle } from './rocksdb-addon.js';
 
 /** Entries fetched per step after the first; the first fetches one, for callers that stop early. */
