@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { StreamstateError } from '../errors.js';
 
 /** A version token of a stored object, used for compare-and-swap puts. */
 export interface ObjectVersion {
@@ -35,8 +36,13 @@ export interface ObjectMeta extends ObjectVersion {
  * How a put behaves when the key already exists.
  * - `'overwrite'` (the default): replace whatever is there.
  * - `'create'`: create-if-absent; throw `AlreadyExists` when the key exists.
- * - `{ etag, version }`: compare-and-swap; replace only if the stored object has this etag (and
- *   version, when given), else throw `Precondition` (also when the key does not exist).
+ * - `{ etag, version }`: compare-and-swap; replace only if the stored object has this etag, else
+ *   throw `Precondition` (also when the key does not exist). `etag` is required (`InvalidArgument`
+ *   without it). `version` is compared only by stores that track versions; the built-in stores do not
+ *   (S3's `If-Match` compares the etag alone), so they ignore it.
+ *
+ * Etags identify content versions of one key: the memory and local-file stores mint a new etag on
+ * every write; S3 derives it from the content, so rewriting identical bytes keeps the etag.
  */
 export type PutMode = 'overwrite' | 'create' | ObjectVersion;
 
@@ -115,10 +121,14 @@ export type ObjectStoreErrorCode =
   | 'InvalidRange'
   | 'InvalidArgument';
 
-/** An object-store failure the engine (and callers) can classify by its {@link code}. */
-export class ObjectStoreError extends Error {
+/**
+ * An object-store failure the engine (and callers) can classify by its {@link code}. Part of the one
+ * streamstate error hierarchy (`instanceof StreamstateError` holds), so callers that catch library
+ * errors generically see these too.
+ */
+export class ObjectStoreError extends StreamstateError {
   /** Which failure this is; see {@link ObjectStoreErrorCode}. */
-  readonly code: ObjectStoreErrorCode;
+  declare readonly code: ObjectStoreErrorCode;
   /** The key the failing call was about. */
   readonly key: string;
 
@@ -126,11 +136,10 @@ export class ObjectStoreError extends Error {
    * @param code - which failure
    * @param key - the object key concerned
    * @param message - what happened and what to do
+   * @param options - `cause`, when wrapping a lower-level error (an fs or S3 SDK error)
    */
-  constructor(code: ObjectStoreErrorCode, key: string, message: string) {
-    super(message);
-    this.name = 'ObjectStoreError';
-    this.code = code;
+  constructor(code: ObjectStoreErrorCode, key: string, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
     this.key = key;
   }
 }
