@@ -3,6 +3,7 @@
  *
  * {@link StateStoreManager} → {@link Store} ({@link RocksDBStore}, {@link MemoryStore}) →
  * {@link StorePartition} → {@link PartitionTransaction} → {@link State}. See docs/state-model.md.
+ * Windowed and timestamped state and the window operators: see docs/windows.md.
  *
  * @module
  */
@@ -31,4 +32,7 @@ export * from './rocksdb-store.js';
 export * from './store-backends.js';
 export * from './store-kinds.js';
 export * from './manager.js';
+export * from './windowed/index.js';
+export * from './timestamped/index.js';
+export * from '../windows/index.js';
 export { joinPath, resolveStateDir } from './paths.js';

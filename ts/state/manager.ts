@@ -26,6 +26,8 @@ import { resolveStateDir } from './paths.js';
 import type { Store, StoreConfig } from './store.js';
 import { getStoreBackend, type RegisteredStoreBackend } from './store-backends.js';
 import { getStoreKind, type StoreKindName, type TimestampedStoreKindOptions } from './store-kinds.js';
+import type { TimestampedStore } from './timestamped/timestamped-store.js';
+import type { WindowedStore } from './windowed/windowed-store.js';
 
 /** Options of {@link StateStoreManager}. */
 export interface StateStoreManagerOptions {
@@ -156,12 +158,12 @@ export class StateStoreManager {
    * @param streamId - the stream it belongs to, or `null`
    * @param storeName - the store name (e.g. `tumbling_window_60000_sum`)
    * @param options - another backend; no changelog
-   * @returns the store
+   * @returns the store (its transactions are `WindowedPartitionTransaction`s)
    * @throws StoreAlreadyRegisteredError when the name is taken for this stream
    * @throws StoreKindNotSupportedError when windowed state is not available in this build
    */
-  registerWindowedStore(streamId: string | null, storeName: string, options: RegisterStoreOptions = {}): Store {
-    return this.#registerKind('windowed', streamId, storeName, options, undefined);
+  registerWindowedStore(streamId: string | null, storeName: string, options: RegisterStoreOptions = {}): WindowedStore {
+    return this.#registerKind('windowed', streamId, storeName, options, undefined) as WindowedStore;
   }
 
   /**
@@ -169,7 +171,7 @@ export class StateStoreManager {
    * @param streamId - the stream it belongs to, or `null`
    * @param storeName - the store name (e.g. `join`)
    * @param options - grace period, duplicates, another backend, no changelog
-   * @returns the store
+   * @returns the store (its transactions are `TimestampedPartitionTransaction`s)
    * @throws StoreAlreadyRegisteredError when the name is taken for this stream
    * @throws StoreKindNotSupportedError when timestamped state is not available in this build
    */
@@ -177,9 +179,9 @@ export class StateStoreManager {
     streamId: string | null,
     storeName: string,
     options: RegisterStoreOptions & TimestampedStoreKindOptions,
-  ): Store {
+  ): TimestampedStore {
     const { graceMs, keepDuplicates, ...registration } = options;
-    return this.#registerKind('timestamped', streamId, storeName, registration, { graceMs, keepDuplicates });
+    return this.#registerKind('timestamped', streamId, storeName, registration, { graceMs, keepDuplicates }) as TimestampedStore;
   }
 
   /**

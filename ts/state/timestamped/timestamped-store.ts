@@ -1,0 +1,97 @@
+/**
+ * Timestamped stores (spec §6): {@link TimestampedStore} (the reference's name) works on any
+ * backend; `TimestampedRocksDBStore` and `TimestampedMemoryStore` are it with the backend filled in.
+ *
+ * @module
+ */
+import type { BackendDatabase } from '../../backends/backend.js';
+import type { ChangelogProducer } from '../changelog.js';
+import { InvalidOptionsError } from '../errors.js';
+import { memoryStoreBackend, type MemoryOptions } from '../memory-store.js';
+import type { ResolvedRocksDBOptions, ResolvedStoreOptions, RocksDBOptions, StoreOptions } from '../options.js';
+import { rocksdbStoreBackend } from '../rocksdb-store.js';
+import { Store, type StoreConfig } from '../store.js';
+import type { StoreBackend } from '../store-backend.js';
+import type { TimestampedStoreKindOptions } from '../store-kinds.js';
+import { storePartitionOptions } from '../windowed/store-partition-options.js';
+import { TimestampedStorePartition } from './timestamped-partition.js';
+import type { TimestampedPartitionTransaction, TimestampedSettings } from './timestamped-transaction.js';
+
+/** A timestamped store over any backend; its transactions are {@link TimestampedPartitionTransaction}s. */
+export class TimestampedStore<O extends StoreOptions = StoreOptions, R extends ResolvedStoreOptions = ResolvedStoreOptions>
+  extends Store<O, R>
+  implements TimestampedSettings
+{
+  /** @inheritDoc */
+  readonly graceMs: number;
+  /** @inheritDoc */
+  readonly keepDuplicates: boolean;
+
+  /**
+   * @param storeBackend - the backend the partitions live in
+   * @param config - name, stream, directory, options, changelog
+   * @param settings - `graceMs` (a non-negative integer) and `keepDuplicates`
+   * @throws InvalidOptionsError when the settings or an option are invalid
+   * @throws InvalidStoreNameError when the name or stream id cannot name a directory
+   */
+  constructor(storeBackend: StoreBackend<O, R>, config: StoreConfig<O>, settings: TimestampedStoreKindOptions) {
+    super(storeBackend, config);
+    const { graceMs, keepDuplicates } = settings ?? ({} as Partial<TimestampedStoreKindOptions>);
+    if (!Number.isSafeInteger(graceMs) || graceMs < 0) {
+      throw new InvalidOptionsError(`graceMs of timestamped store "${config.name}" must be a non-negative integer number of milliseconds, got ${String(graceMs)}.`);
+    }
+    if (typeof keepDuplicates !== 'boolean') {
+      throw new InvalidOptionsError(`keepDuplicates of timestamped store "${config.name}" must be true or false, got ${String(keepDuplicates)}.`);
+    }
+    this.graceMs = graceMs;
+    this.keepDuplicates = keepDuplicates;
+  }
+
+  /**
+   * Open a partition (or return it when already assigned).
+   * @param partition - the partition number
+   * @returns the timestamped partition
+   * @throws the backend's lock, corrupted or open-aborted error
+   */
+  override async assignPartition(partition: number): Promise<TimestampedStorePartition> {
+    return (await super.assignPartition(partition)) as TimestampedStorePartition;
+  }
+
+  /**
+   * Start a timestamped transaction on an assigned partition.
+   * @param partition - the partition number
+   * @returns the transaction
+   * @throws PartitionNotAssignedError when the partition is not assigned
+   */
+  override startPartitionTransaction(partition: number): TimestampedPartitionTransaction {
+    return super.startPartitionTransaction(partition) as TimestampedPartitionTransaction;
+  }
+
+  protected override createPartition(db: BackendDatabase, partition: number, changelogProducer: ChangelogProducer | undefined): TimestampedStorePartition {
+    return new TimestampedStorePartition(db, storePartitionOptions(this, partition, changelogProducer, () => this.logger), this);
+  }
+}
+
+/** A timestamped store whose partitions are RocksDB databases. */
+export class TimestampedRocksDBStore extends TimestampedStore<RocksDBOptions, ResolvedRocksDBOptions> {
+  /**
+   * @param config - name, stream, state directory, RocksDB options, changelog
+   * @param settings - `graceMs` and `keepDuplicates`
+   * @throws InvalidOptionsError when the settings or an option are invalid
+   */
+  constructor(config: StoreConfig<RocksDBOptions>, settings: TimestampedStoreKindOptions) {
+    super(rocksdbStoreBackend, config, settings);
+  }
+}
+
+/** A timestamped store whose partitions live in memory. */
+export class TimestampedMemoryStore extends TimestampedStore<MemoryOptions, ResolvedStoreOptions> {
+  /**
+   * @param config - name, stream, directory (a namespace here), options, changelog
+   * @param settings - `graceMs` and `keepDuplicates`
+   * @throws InvalidOptionsError when the settings or an option are invalid
+   */
+  constructor(config: StoreConfig<MemoryOptions>, settings: TimestampedStoreKindOptions) {
+    super(memoryStoreBackend, config, settings);
+  }
+}

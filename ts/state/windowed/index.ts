@@ -1,0 +1,12 @@
+/**
+ * Windowed state (spec §5): windows keyed by prefix and time, their expiry, collections, and the
+ * stores that hold them on every backend. Importing it registers the windowed store kind.
+ *
+ * @module
+ */
+export * from './window-keys.js';
+export * from './windowed-transaction.js';
+export * from './windowed-state.js';
+export * from './windowed-partition.js';
+export * from './windowed-store.js';
+export * from './windowed-store-kind.js';
