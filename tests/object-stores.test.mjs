@@ -98,8 +98,11 @@ local("a crashed writer's temporary file is never visible: the old object stays,
 
 /** Run a child node process with ESM `source`, resolving `streamstate` from the repo. */
 function child(source, { args = [] } = {}) {
+  // The runner sets both FORCE_COLOR and NO_COLOR, which makes every child warn; children need neither.
+  const { FORCE_COLOR, NO_COLOR, ...env } = process.env;
   const proc = spawn(process.execPath, ['--input-type=module', '-e', source, ...args], {
     cwd: repoRoot,
+    env,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';

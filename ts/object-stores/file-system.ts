@@ -7,10 +7,10 @@
 
 /** What `stat` must report: `FileHandle.stat()` and `fs.promises.stat()` in Node. */
 export interface FileStatsLike {
-  /** Size in bytes. */
-  size: number;
+  /** Size in bytes (a bigint where the fs reports them so, as memfs's types allow). */
+  size: number | bigint;
   /** Last modification time, milliseconds since the Unix epoch. */
-  mtimeMs: number;
+  mtimeMs: number | bigint;
   /** True for a regular file. */
   isFile(): boolean;
   /** True for a directory. */
@@ -25,8 +25,11 @@ export interface FileHandleLike {
   write(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesWritten: number }>;
   /** Status of the open file. */
   stat(): Promise<FileStatsLike>;
-  /** Flush the file's data to stable storage (fsync). Also called on directories opened with `'r'`. */
-  sync(): Promise<void>;
+  /**
+   * Flush the file's data to stable storage (fsync); also called on directories opened with `'r'`.
+   * Optional: file systems without durability to offer (memfs) may leave it out.
+   */
+  sync?(): Promise<void>;
   /** Close the file. */
   close(): Promise<void>;
 }
@@ -59,8 +62,11 @@ export interface FileSystemPromisesLike {
   unlink(path: string): Promise<void>;
   /** Create a directory and its missing parents. */
   mkdir(path: string, options: { recursive: true }): Promise<unknown>;
-  /** List a directory's entries with their types. */
-  readdir(path: string, options: { withFileTypes: true }): Promise<DirentLike[]>;
+  /**
+   * List a directory's entries with their types: {@link DirentLike}s. (Typed loosely because some
+   * fs libraries, memfs among them, declare one return type for every `readdir` option.)
+   */
+  readdir(path: string, options: { withFileTypes: true }): Promise<readonly unknown[]>;
   /** Status of a path (used for the age of lock files). */
   stat(path: string): Promise<FileStatsLike>;
 }
@@ -102,4 +108,24 @@ export function assertFileSystem(fs: unknown): asserts fs is FileSystemLike {
 export function errorCode(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null | undefined)?.code;
   return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * Check that a `readdir(..., { withFileTypes: true })` entry is a {@link DirentLike}.
+ * @throws TypeError when the fs returned something else (it ignored `withFileTypes`)
+ */
+export function asDirent(entry: unknown, dir: string): DirentLike {
+  const candidate = entry as Partial<DirentLike> | null;
+  if (
+    candidate !== null &&
+    typeof candidate === 'object' &&
+    typeof candidate.isFile === 'function' &&
+    typeof candidate.isDirectory === 'function'
+  ) {
+    return { name: String(candidate.name), isFile: () => candidate.isFile!(), isDirectory: () => candidate.isDirectory!() };
+  }
+  throw new TypeError(
+    `LocalFileObjectStore: fs.promises.readdir(${JSON.stringify(dir)}, { withFileTypes: true }) returned ` +
+      `${typeof entry} entries, not Dirent objects; the fs must support withFileTypes`,
+  );
 }

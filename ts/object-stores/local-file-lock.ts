@@ -90,7 +90,7 @@ async function breakIfStale(fs: FileSystemPromisesLike, lockPath: string, breake
 
 async function isStale(fs: FileSystemPromisesLike, path: string, staleMs: number): Promise<boolean> {
   try {
-    return Date.now() - (await fs.stat(path)).mtimeMs >= staleMs;
+    return Date.now() - Number((await fs.stat(path)).mtimeMs) >= staleMs;
   } catch (error) {
     ignoreMissing(error);
     return false;

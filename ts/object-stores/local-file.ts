@@ -26,6 +26,7 @@ import {
 import { alreadyExists, invalidArgument, notFound, preconditionFailed } from './failures.js';
 import { compareKeys } from './key-order.js';
 import {
+  asDirent,
   assertFileSystem,
   errorCode,
   type FileHandleLike,
@@ -323,7 +324,7 @@ export class LocalFileObjectStore implements ObjectStore {
     try {
       await writeFully(handle, header, 0);
       await writeFully(handle, data, header.length);
-      if (this.#fsync) await handle.sync();
+      if (this.#fsync) await handle.sync?.();
       await handle.close();
     } catch (error) {
       await handle.close().catch(() => undefined);
@@ -343,7 +344,7 @@ export class LocalFileObjectStore implements ObjectStore {
       return;
     }
     try {
-      await handle.sync().catch(() => undefined);
+      await handle.sync?.().catch(() => undefined);
     } finally {
       await handle.close();
     }
@@ -361,11 +362,11 @@ export class LocalFileObjectStore implements ObjectStore {
       const stats = await handle.stat();
       // A directory is a prefix of other keys, not an object.
       if (!stats.isFile()) throw notFound(path.key);
-      let probe = new Uint8Array(Math.min(stats.size, HEADER_PROBE_BYTES));
+      const fileSize = Number(stats.size);
+      let probe = new Uint8Array(Math.min(fileSize, HEADER_PROBE_BYTES));
       await readFully(handle, probe, 0, path.file);
-      let length = headerLength(probe, path.file);
-      if (length === undefined) throw headerTruncated(path.file);
-      if (length > stats.size) throw headerTruncated(path.file);
+      const length = headerLength(probe, path.file);
+      if (length === undefined || length > fileSize) throw headerTruncated(path.file);
       if (length > probe.length) {
         const longer = new Uint8Array(length);
         longer.set(probe);
@@ -376,8 +377,8 @@ export class LocalFileObjectStore implements ObjectStore {
         handle,
         header: decodeHeader(probe, length, path.file),
         dataStart: length,
-        size: stats.size - length,
-        lastModified: Math.floor(stats.mtimeMs),
+        size: fileSize - length,
+        lastModified: Math.floor(Number(stats.mtimeMs)),
         probe,
       };
     } catch (error) {
@@ -408,7 +409,7 @@ export class LocalFileObjectStore implements ObjectStore {
       throw error;
     }
     const below: Promise<void>[] = [];
-    for (const entry of entries) {
+    for (const entry of entries.map((raw) => asDirent(raw, dir))) {
       // The store's own temporary and lock files, and names no key can have, are not objects.
       if (!isValidSegment(entry.name)) continue;
       const key = dirKey === '' ? entry.name : `${dirKey}/${entry.name}`;
