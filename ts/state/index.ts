@@ -7,6 +7,7 @@
  *
  * @module
  */
+export * from '../logging.js';
 export * from './constants.js';
 export * from './errors.js';
 export { jsonStringify } from './json.js';
