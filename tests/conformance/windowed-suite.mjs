@@ -238,6 +238,28 @@ export function windowedSuite(test, assert, makeEnv) {
     assert.equal(triples(await partition.begin().getWindows(-1, 100, K)), [[5, 15, 'late'], [30, 40, 30]]);
   });
 
+  scenario('§5.2 repeated expiry in one transaction sees stored, new and deleted windows alike', async ({ windowed }) => {
+    const { partition } = await windowed();
+    await commit(partition, async (tx) => {
+      for (const start of [10, 40, 70]) await tx.updateWindow(start, start + 10, `db${start}`, start, K);
+    });
+    const tx = partition.begin();
+    assert.equal(await tx.expireWindows(5, K), [], 'nothing stored up to 5');
+    await tx.updateWindow(3, 13, 'cache3', 3, K);
+    await tx.updateWindow(20, 30, 'cache20', 20, K);
+    assert.equal(triples(await tx.expireWindows(6, K)), [[3, 13, 'cache3']], 'a window added after the first call');
+    assert.equal(triples(await tx.expireWindows(25, K)), [[10, 20, 'db10'], [20, 30, 'cache20']], 'stored and cached together');
+    await tx.updateWindow(30, 40, 'cache30', 30, K);
+    assert.equal(triples(await tx.expireWindows(35, K)), [[30, 40, 'cache30']]);
+    tx.deleteWindow(40, 50, K);
+    await tx.updateWindow(45, 55, 'cache45', 45, K);
+    assert.equal(triples(await tx.expireWindows(50, K)), [[45, 55, 'cache45']], 'a stored window deleted here is not expired');
+    assert.equal(triples(await tx.expireWindows(60, K, { delete: false })), []);
+    assert.equal(triples(await tx.expireWindows(80, K, { delete: false })), [[70, 80, 'db70']]);
+    assert.equal(triples(await tx.expireWindows(90, K)), [], 'not twice, even when kept');
+    assert.equal(triples(await tx.getWindows(-1, 100, K)), [[70, 80, 'db70']]);
+  });
+
   scenario('§5.2 expireWindows with delete false keeps the windows readable but still expires each once', async ({ windowed }) => {
     const { partition } = await windowed();
     const tx = partition.begin();

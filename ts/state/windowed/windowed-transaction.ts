@@ -104,6 +104,9 @@ const LAST_DELETED_VALUE: MarkerKind = { cfName: LATEST_DELETED_VALUE_CF_NAME, k
 export class WindowedPartitionTransaction extends PartitionTransaction {
   // Marker memos: column family -> prefix key string -> value (undefined: read, and absent).
   readonly #markers = new Map<string, Map<string, number | undefined>>();
+  // Per prefix: no stored window (not deleted here) starts in (after, next). The database does not
+  // change while a transaction is open (only its own flush writes), so this holds until flush.
+  readonly #storedGaps = new Map<string, { after: number; next: number }>();
 
   /**
    * A {@link WindowedState} bound to one prefix.
@@ -220,7 +223,7 @@ export class WindowedPartitionTransaction extends PartitionTransaction {
     checkPrefix(prefix);
     const { delete: deleteExpired = true, collect = false, endInclusive = false } = options;
     const lastExpired = await this.#readMarker(LAST_EXPIRED, prefix);
-    const windows = await this.getWindows<V>(lastExpired ?? -1, maxStartTime, prefix);
+    const windows = await this.#expiryCandidates<V>(lastExpired ?? -1, maxStartTime, prefix);
     if (windows.length === 0) return [];
     const lastStart = windows.at(-1)!.start;
     this.#writeMarker(LAST_EXPIRED, prefix, lastStart);
@@ -412,6 +415,48 @@ export class WindowedPartitionTransaction extends PartitionTransaction {
 
   protected override itemsBound(prefix: Uint8Array, n: number): Uint8Array {
     return pairKeyBound(prefix, n);
+  }
+
+  /**
+   * `getWindows(from, to, prefix)` for expiry, which window operators call for every message. Most
+   * calls find nothing new, so the database is read only when `to` reaches the next stored window
+   * (remembered per prefix): one scan then returns the stored windows up to `to` and finds where
+   * the next one starts; otherwise only this transaction's cache is read.
+   */
+  async #expiryCandidates<V>(from: number, to: number, prefix: Uint8Array): Promise<WindowEntry<V>[]> {
+    if (to <= from) return [];
+    const prefixString = bytesToKeyString(prefix);
+    const lower = pairKeyBound(prefix, from + 1);
+    const lowerString = bytesToKeyString(lower);
+    const upperString = bytesToKeyString(pairKeyBound(prefix, to + 1));
+    const merged = new Map<string, [Uint8Array, Uint8Array]>();
+    let gap = this.#storedGaps.get(prefixString);
+    if (gap === undefined || from < gap.after || to >= gap.next) {
+      let next = Number.POSITIVE_INFINITY;
+      for await (const [key, value] of this.partition.iterItems(lower, pairKeyBound(prefix, Number.MAX_SAFE_INTEGER))) {
+        if (!isPairKeyOf(key, prefix.length) || this.cache.isDeleted(key, DEFAULT_CF)) continue;
+        const keyString = bytesToKeyString(key);
+        if (keyString >= upperString) {
+          next = decodePairKey(key)[0];
+          break;
+        }
+        merged.set(keyString, [key, value]);
+      }
+      gap = { after: from, next };
+    }
+    for (const [keyString, entry] of this.cache.getBucket(DEFAULT_CF, prefix)?.entries ?? []) {
+      if (keyString < lowerString || keyString >= upperString || !isPairKeyOf(entry.key, prefix.length)) continue;
+      if (!this.cache.isDeleted(entry.key, DEFAULT_CF)) merged.set(keyString, [entry.key, entry.value]);
+    }
+    const windows = [...merged.keys()].sort().map((keyString): WindowEntry<V> => {
+      const [key, value] = merged.get(keyString)!;
+      const [start, end] = decodePairKey(key);
+      return { start, end, value: deserializeValue(value, this.partition.loads) as V, prefix };
+    });
+    // Every stored window up to `to` starts at or before the last one returned, so none starts
+    // between it and the next stored one.
+    this.#storedGaps.set(prefixString, { after: windows.at(-1)?.start ?? from, next: gap.next });
+    return windows;
   }
 
   async #scanColumnFamily(cfName: string): Promise<[Uint8Array, Uint8Array][]> {
