@@ -36,8 +36,10 @@ import {
   loads,
   MAX_UINT64,
   METADATA_CF_NAME,
+  getLogger,
   OpenDeadline,
   PartitionTransactionStatus,
+  setLogger,
   SENTINEL_NEVER,
   SEPARATOR,
   serializeKey,
@@ -382,6 +384,40 @@ export function stateSuite(test, assert, makeEnv) {
     plain.set('k', 1, DEFAULT_PREFIX);
     await plain.prepare({ other: 1 });
     assert.is(plain.status, PREPARED);
+  });
+
+  scenario('§4.6 a producer that fails makes prepare() fail: FAILED, nothing written', async ({ partition }) => {
+    const failing = (topic) => ({
+      changelogName: topic.name,
+      getPartitionProducer: (n) => ({
+        changelogName: topic.name,
+        partition: n,
+        produce: async () => {
+          throw new Error('broker unavailable');
+        },
+      }),
+    });
+    const { partition: p } = await partition({ changelogProducerFactory: failing });
+    const tx = p.begin();
+    tx.set('k', 1, DEFAULT_PREFIX);
+    const error = await rejection(assert, () => tx.prepare({ topic: 1 }));
+    assert.is(error.message, 'broker unavailable');
+    assert.is(tx.status, FAILED);
+    assert.ok((await rejection(assert, () => tx.flush(0))) instanceof StateTransactionError);
+    assert.equal(await contents(p), []);
+  });
+
+  scenario('§4.7 the cache cannot change while flush() writes it', async ({ partition }) => {
+    const { partition: p } = await partition();
+    const tx = p.begin();
+    tx.set('a', 1, DEFAULT_PREFIX);
+    const flushing = tx.flush();
+    const error = await rejection(assert, () => tx.set('b', 2, DEFAULT_PREFIX));
+    assert.ok(error instanceof StateTransactionError);
+    assert.ok(/while flush\(\) is in progress/.test(error.message), error.message);
+    await flushing;
+    assert.is(tx.status, COMPLETE);
+    assert.equal(await contents(p), [['"a"', '1']]);
   });
 
   scenario('§4.7 flush writes every change and the changelog offset in one batch, then COMPLETE', async ({ partition }) => {
@@ -812,6 +848,22 @@ export function stateSuite(test, assert, makeEnv) {
       assert.equal(await contents(p, '__values__'), [['v', 'x']]);
       assert.is(await p.getChangelogOffset(), 3);
     }
+  });
+
+  scenario('logging is quiet by default; setLogger installs a logger every component uses', async ({ manager }) => {
+    const installed = getLogger();
+    const log = captureLogger();
+    try {
+      setLogger(log.logger);
+      await manager({ groupId: 'logged' }).registerStore('topic', 'counts').assignPartition(5);
+      const opened = log.matching('info', /^Opened \w+ partition\. store="counts" stream="topic" partition=5 path=".*logged.counts.topic.5"$/);
+      assert.is(opened.length, 1, log.lines.map((line) => line.message).join('\n'));
+    } finally {
+      setLogger(installed);
+    }
+    setLogger(undefined);
+    assert.is(typeof getLogger().info, 'function', 'undefined restores the silent logger');
+    setLogger(installed);
   });
 
   // ---- §9 stores and the manager ------------------------------------------------------------------
