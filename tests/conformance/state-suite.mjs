@@ -1038,6 +1038,31 @@ export function stateSuite(test, assert, makeEnv) {
     assert.ok(env.backend.length > 0);
   });
 
+  scenario('§10.3 recovering a batch of messages gives the same result as one by one, in one write', async ({ partition }) => {
+    const headers = (cf, processed) => ({ __column_family__: bytes(cf), ...(processed ? { __processed_tp_offsets__: bytes(processed) } : {}) });
+    const messages = [
+      { key: bytes('a'), value: bytes('1'), headers: headers('default'), offset: 10 },
+      { key: bytes('b'), value: bytes('2'), headers: headers('default', '{"t":5}'), offset: 11 },
+      { key: bytes('a'), value: null, headers: headers('default'), offset: 12 },
+      { key: bytes('c'), value: bytes('3'), headers: headers('__values__', '{"t":1}'), offset: 13 },
+      { key: bytes('a'), value: bytes('4'), headers: headers('default'), offset: 14 },
+    ];
+    const committed = { t: 3 };
+    const { partition: one } = await partition({}, { partition: 0 });
+    const { partition: batch } = await partition({}, { partition: 1 });
+    const outcomes = [];
+    for (const message of messages) outcomes.push(await one.recoverFromChangelogMessage(message, committed));
+    assert.equal(await batch.recoverFromChangelogMessages(messages, committed), outcomes);
+    assert.equal(outcomes, ['applied', 'skipped', 'applied', 'applied', 'applied']);
+    assert.equal(await contents(batch), await contents(one));
+    assert.equal(await contents(batch, '__values__'), await contents(one, '__values__'));
+    assert.is(await batch.getChangelogOffset(), 14);
+    const malformed = [{ key: bytes('z'), value: bytes('9'), headers: headers('default'), offset: 15 }, { key: bytes('y'), value: bytes('9'), headers: {}, offset: 16 }];
+    assert.ok((await rejection(assert, () => batch.recoverFromChangelogMessages(malformed, committed))) instanceof ColumnFamilyHeaderMissing);
+    assert.equal(await contents(batch), await contents(one), 'nothing of a malformed batch is written');
+    assert.is(await batch.getChangelogOffset(), 14);
+  });
+
   scenario('§10.3 a message without a __column_family__ header is refused and nothing is written', async ({ partition }) => {
     const { partition: p } = await partition();
     for (const headers of [{}, { __column_family__: bytes('') }, { __column_family__: null }, []]) {

@@ -26,7 +26,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * @throws TypeError naming the offending part (e.g. `$.when: Date is not JSON-serializable`)
  */
 export function jsonStringify(value: unknown): string {
-  return write(value, '$', []);
+  return write(value, []);
 }
 
 /**
@@ -36,7 +36,7 @@ export function jsonStringify(value: unknown): string {
  * @throws TypeError when the value is not JSON-serializable
  */
 export function jsonDumps(value: unknown): Uint8Array {
-  return utf8Encode(write(value, '$', []));
+  return utf8Encode(write(value, []));
 }
 
 /**
@@ -49,47 +49,58 @@ export function jsonLoads(bytes: Uint8Array): unknown {
   return JSON.parse(utf8Decode(bytes));
 }
 
-function write(value: unknown, path: string, ancestors: object[]): string {
+// `trail` holds the containers being written and, after each, the member being written in it:
+// cycle detection and, only when something is refused, the path in the message.
+type Trail = unknown[];
+
+function write(value: unknown, trail: Trail): string {
   switch (typeof value) {
     case 'string':
-      if (LONE_SURROGATE.test(value)) refuse(path, 'a string with a lone surrogate (not encodable as UTF-8)');
+      if (LONE_SURROGATE.test(value)) refuse(trail, 'a string with a lone surrogate (not encodable as UTF-8)');
       return JSON.stringify(value);
     case 'number':
       return formatNumber(value);
     case 'boolean':
       return value ? 'true' : 'false';
     case 'bigint':
-      if (value < MIN_INT64 || value > MAX_UINT64) refuse(path, `the bigint ${value}n, outside the 64-bit integer range [-2^63, 2^64-1]`);
+      if (value < MIN_INT64 || value > MAX_UINT64) refuse(trail, `the bigint ${value}n, outside the 64-bit integer range [-2^63, 2^64-1]`);
       return value.toString();
     case 'object':
       if (value === null) return 'null';
-      return writeObject(value, path, ancestors);
+      return writeObject(value, trail);
     default:
-      return refuse(path, typeof value === 'function' ? 'a function' : typeof value);
+      return refuse(trail, typeof value === 'function' ? 'a function' : typeof value);
   }
 }
 
-function writeObject(value: object, path: string, ancestors: object[]): string {
-  if (ancestors.includes(value)) refuse(path, 'a circular reference');
-  ancestors.push(value);
+function writeObject(value: object, trail: Trail): string {
+  for (let i = 0; i < trail.length; i += 2) if (trail[i] === value) refuse(trail, 'a circular reference');
   let text: string;
   if (Array.isArray(value)) {
-    const items: string[] = [];
-    for (let i = 0; i < value.length; i++) items.push(write(value[i], `${path}[${i}]`, ancestors));
-    text = `[${items.join(',')}]`;
+    trail.push(value, 0);
+    text = '[';
+    for (let i = 0; i < value.length; i++) {
+      trail[trail.length - 1] = i;
+      text += (i === 0 ? '' : ',') + write(value[i], trail);
+    }
+    text += ']';
   } else {
     const proto = Object.getPrototypeOf(value);
     if (proto !== Object.prototype && proto !== null) {
-      refuse(path, `a ${proto?.constructor?.name ?? 'non-plain'} object (only plain objects and arrays nest)`);
+      refuse(trail, `a ${proto?.constructor?.name ?? 'non-plain'} object (only plain objects and arrays nest)`);
     }
-    const members: string[] = [];
-    for (const key of Object.keys(value)) {
-      const member = write((value as Record<string, unknown>)[key], `${path}.${key}`, ancestors);
-      members.push(`${JSON.stringify(key)}:${member}`);
+    trail.push(value, '');
+    text = '{';
+    let first = true;
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      trail[trail.length - 1] = key;
+      text += `${first ? '' : ','}${JSON.stringify(key)}:${write((value as Record<string, unknown>)[key], trail)}`;
+      first = false;
     }
-    text = `{${members.join(',')}}`;
+    text += '}';
   }
-  ancestors.pop();
+  trail.length -= 2;
   return text;
 }
 
@@ -104,6 +115,8 @@ function formatNumber(n: number): string {
   return fixed.includes('.') ? fixed : `${fixed}.0`;
 }
 
-function refuse(path: string, what: string): never {
+function refuse(trail: Trail, what: string): never {
+  let path = '$';
+  for (let i = 1; i < trail.length; i += 2) path += typeof trail[i] === 'number' ? `[${trail[i]}]` : `.${String(trail[i])}`;
   throw new TypeError(`${path} is ${what}, which is not JSON-serializable`);
 }

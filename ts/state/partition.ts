@@ -241,18 +241,40 @@ export class StorePartition {
    * @throws InvalidChangelogMessageError when the message is malformed (nothing written)
    */
   async recoverFromChangelogMessage(message: ChangelogMessage, committedOffsets: CommittedOffsets): Promise<RecoveryOutcome> {
+    const [outcome] = await this.recoverFromChangelogMessages([message], committedOffsets);
+    return outcome!;
+  }
+
+  /**
+   * Apply consecutive changelog messages in one atomic batch: the same result as applying them one
+   * by one with {@link StorePartition.recoverFromChangelogMessage} (later messages win; the stored
+   * offset becomes the last message's), in one backend write.
+   * @param messages - messages in consumption order
+   * @param committedOffsets - committed source offsets by topic
+   * @returns what happened to each message, aligned with `messages`
+   * @throws ColumnFamilyHeaderMissing or InvalidChangelogMessageError when any message is malformed
+   *   (nothing written)
+   */
+  async recoverFromChangelogMessages(messages: readonly ChangelogMessage[], committedOffsets: CommittedOffsets): Promise<RecoveryOutcome[]> {
     this.#assertOpen('recover');
-    const decoded = decodeChangelogMessage(message);
-    const apply = isChangelogMessageCommitted(decoded.processedOffsets, committedOffsets) && !LOCAL_ONLY_CFS.has(decoded.cfName);
-    const operations: BatchOperation[] = apply ? [{ cf: decoded.cfName, key: decoded.key, value: decoded.value }] : [];
-    await this.#writeWithOffset(operations, decoded.offset);
-    this.#recovered += 1;
-    const outcome: RecoveryOutcome = apply ? 'applied' : 'skipped';
-    if (this.#recovered === 1 || this.#recovered % RECOVERY_PROGRESS_EVERY === 0) {
-      this.logger.info(`Recovering state partition from the changelog: ${this.#recovered} message(s) so far, now at offset ${decoded.offset}. ${this.logContext()}`);
+    if (messages.length === 0) return [];
+    const decoded = messages.map(decodeChangelogMessage);
+    const operations: BatchOperation[] = [];
+    const outcomes = decoded.map((message): RecoveryOutcome => {
+      if (!isChangelogMessageCommitted(message.processedOffsets, committedOffsets) || LOCAL_ONLY_CFS.has(message.cfName)) return 'skipped';
+      operations.push({ cf: message.cfName, key: message.key, value: message.value });
+      return 'applied';
+    });
+    const last = decoded[decoded.length - 1]!;
+    await this.#writeWithOffset(operations, last.offset);
+    const before = this.#recovered;
+    this.#recovered += decoded.length;
+    if (before === 0 || Math.floor(before / RECOVERY_PROGRESS_EVERY) !== Math.floor(this.#recovered / RECOVERY_PROGRESS_EVERY)) {
+      this.logger.info(`Recovering state partition from the changelog: ${this.#recovered} message(s) so far, now at offset ${last.offset}. ${this.logContext()}`);
     }
-    this.logger.debug(`Recovery ${outcome} changelog offset ${decoded.offset} (column family "${decoded.cfName}"). ${this.logContext()}`);
-    return outcome;
+    const applied = outcomes.filter((outcome) => outcome === 'applied').length;
+    this.logger.debug(`Recovery applied ${applied} and skipped ${decoded.length - applied} changelog message(s) up to offset ${last.offset}. ${this.logContext()}`);
+    return outcomes;
   }
 
   /**
