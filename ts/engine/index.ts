@@ -1,1 +1,4 @@
-export {};
+export * from './errors.js';
+export * from './slatedb.js';
+export { WriteBatch, MAX_KEY_BYTES } from './write-batch.js';
+export { initEngine, type EngineSource } from './wasm.js';

@@ -1,2 +1,2 @@
-// Entry point for Node, Deno and Bun (package.json "exports" conditions node, deno, bun).
+// "streamstate/slim": no wasm loading at all; call initEngine(moduleOrBytes) before SlateDb.open().
 export * from '../index.js';

@@ -1,0 +1,123 @@
+/* tslint:disable */
+/* eslint-disable */
+
+/**
+ * A SlateDB database open in this wasm instance.
+ */
+export class Database {
+    private constructor();
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * Closes the database: flushes, stops background tasks, releases the handle. Idempotent.
+     */
+    close(): Promise<any>;
+    /**
+     * Deletes `key`.
+     */
+    delete(key: Uint8Array | number[], await_durable: boolean): Promise<any>;
+    /**
+     * Flushes the WAL (`"wal"`, the default) or the memtable (`"memtable"`) to object storage.
+     */
+    flush(kind?: string | null): Promise<any>;
+    /**
+     * The values of many keys at once, aligned with `keys` (`undefined` where absent).
+     */
+    getMany(keys: Array<any>): Promise<any>;
+    /**
+     * The value of `key`, or `undefined`.
+     */
+    get(key: Uint8Array | number[]): Promise<any>;
+    /**
+     * A JSON summary of the current manifest: its id, epochs, L0 SSTs and sorted runs.
+     */
+    manifest(): string;
+    /**
+     * Opens (creating if absent) the database at `path` in `store`, replaying its WAL.
+     * `settings` is a JSON object of SlateDB settings (see `settings.rs`).
+     */
+    static open(path: string, store: any, settings?: string | null): Promise<Database>;
+    /**
+     * Stores `value` under `key`.
+     */
+    put(key: Uint8Array | number[], value: Uint8Array | number[], await_durable: boolean): Promise<any>;
+    /**
+     * Opens a scan over `[lower, upper]` with each bound inclusive or exclusive as given.
+     */
+    scan(lower: Uint8Array | number[] | null | undefined, lower_inclusive: boolean, upper: Uint8Array | number[] | null | undefined, upper_inclusive: boolean, reverse: boolean): Promise<any>;
+    /**
+     * Applies an encoded batch of puts and deletes atomically (see `codec`).
+     */
+    write(batch: Uint8Array | number[], await_durable: boolean): Promise<any>;
+}
+
+/**
+ * An open scan. `nextPage` resolves to an encoded page; an empty page means the scan is done.
+ */
+export class ScanIterator {
+    private constructor();
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * Releases the scan's snapshot early (otherwise released when the scan ends or is freed).
+     */
+    close(): Promise<any>;
+    /**
+     * Reads up to `maxEntries` entries or about `maxBytes` bytes, whichever comes first.
+     */
+    nextPage(max_entries: number, max_bytes: number): Promise<any>;
+}
+
+export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
+
+export interface InitOutput {
+    readonly memory: WebAssembly.Memory;
+    readonly __wbg_database_free: (a: number, b: number) => void;
+    readonly __wbg_scaniterator_free: (a: number, b: number) => void;
+    readonly database_close: (a: number) => any;
+    readonly database_delete: (a: number, b: number, c: number, d: number) => any;
+    readonly database_flush: (a: number, b: number, c: number) => any;
+    readonly database_get: (a: number, b: number, c: number) => any;
+    readonly database_getMany: (a: number, b: any) => any;
+    readonly database_manifest: (a: number) => [number, number, number, number];
+    readonly database_open: (a: number, b: number, c: any, d: number, e: number) => any;
+    readonly database_put: (a: number, b: number, c: number, d: number, e: number, f: number) => any;
+    readonly database_scan: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number) => any;
+    readonly database_write: (a: number, b: number, c: number, d: number) => any;
+    readonly scaniterator_close: (a: number) => any;
+    readonly scaniterator_nextPage: (a: number, b: number, c: number) => any;
+    readonly wasm_bindgen__convert__closures_____invoke__h2d488e317ca3186b: (a: number, b: number, c: any, d: any) => void;
+    readonly wasm_bindgen__convert__closures_____invoke__hebf1c4e5cc18d1c5: (a: number, b: number, c: any) => [number, number];
+    readonly wasm_bindgen__convert__closures_____invoke__ha0bb27c034b4b575: (a: number, b: number) => void;
+    readonly __wbindgen_malloc: (a: number, b: number) => number;
+    readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;
+    readonly __wbindgen_free: (a: number, b: number, c: number) => void;
+    readonly __wbindgen_exn_store: (a: number) => void;
+    readonly __externref_table_alloc: () => number;
+    readonly __wbindgen_externrefs: WebAssembly.Table;
+    readonly __wbindgen_destroy_closure: (a: number, b: number) => void;
+    readonly __externref_table_dealloc: (a: number) => void;
+    readonly __wbindgen_start: () => void;
+}
+
+export type SyncInitInput = BufferSource | WebAssembly.Module;
+
+/**
+ * Instantiates the given `module`, which can either be bytes or
+ * a precompiled `WebAssembly.Module`.
+ *
+ * @param {{ module: SyncInitInput }} module - Passing `SyncInitInput` directly is deprecated.
+ *
+ * @returns {InitOutput}
+ */
+export function initSync(module: { module: SyncInitInput } | SyncInitInput): InitOutput;
+
+/**
+ * If `module_or_path` is {RequestInfo} or {URL}, makes a request and
+ * for everything else, calls `WebAssembly.instantiate` directly.
+ *
+ * @param {{ module_or_path: InitInput | Promise<InitInput> }} module_or_path - Passing `InitInput` directly is deprecated.
+ *
+ * @returns {Promise<InitOutput>}
+ */
+export default function __wbg_init (module_or_path?: { module_or_path: InitInput | Promise<InitInput> } | InitInput | Promise<InitInput>): Promise<InitOutput>;

@@ -1,0 +1,344 @@
+import { assertObjectStore, type ObjectStore } from '../object-stores/object-store.js';
+import { SlateDbError, toSlateDbError } from './errors.js';
+import type { Database as RawDatabase, ScanIterator as RawIterator } from '../../pkg/streamstate_engine.js';
+import { loadEngine } from './wasm.js';
+import { checkKey, checkValue, WriteBatch } from './write-batch.js';
+
+/**
+ * SlateDB settings passed through to the engine. Keys are SlateDB's setting names in snake_case or
+ * camelCase (`flush_interval` or `flushInterval`); durations are SlateDB strings (`"100ms"`) or
+ * numbers of milliseconds. Unknown keys are rejected. The most useful ones:
+ * - `flushInterval` (default 100 ms): how often the WAL is written to object storage.
+ * - `l0SstSizeBytes` (wasm default 4 MiB): memtable size at which an L0 SST is written.
+ * - `maxUnflushedBytes` (wasm default 64 MiB): writes wait when this much is not yet in L0.
+ * - `l0MaxSsts` (default 8): writes wait when L0 holds this many SSTs (the compactor drains it).
+ * - `compressionCodec`: `"snappy"`, `"lz4"` or `"zlib"` (pure-Rust codecs; zstd is not built in).
+ * - `compactorOptions` (`pollInterval`, `maxConcurrentCompactions`, `worker.maxSstSize`...),
+ *   `garbageCollectorOptions`, or `null` to turn either off.
+ */
+export type SlateDbSettings = Record<string, unknown>;
+
+/** Options of {@link SlateDb.open}. */
+export interface SlateDbOpenOptions {
+  /** Where the database's objects live. */
+  objectStore: ObjectStore;
+  /** SlateDB settings; see {@link SlateDbSettings}. */
+  settings?: SlateDbSettings;
+  /**
+   * Default for writes: resolve only once the write is in object storage (`true`, the default),
+   * or as soon as it is in memory (`false`; faster, and lost on a crash before the next flush).
+   */
+  awaitDurable?: boolean;
+}
+
+/** Per-write options. */
+export interface WriteOptions {
+  /** Overrides the database's {@link SlateDbOpenOptions.awaitDurable} for this write. */
+  awaitDurable?: boolean;
+}
+
+/** Bounds, order and limit of {@link SlateDb.scan}. Give at most one lower and one upper bound. */
+export interface ScanOptions {
+  /** Keys greater than or equal to this. */
+  gte?: Uint8Array;
+  /** Keys greater than this. */
+  gt?: Uint8Array;
+  /** Keys less than this. */
+  lt?: Uint8Array;
+  /** Keys less than or equal to this. */
+  lte?: Uint8Array;
+  /** Descending key order when true. */
+  reverse?: boolean;
+  /** At most this many entries. */
+  limit?: number;
+}
+
+/** A summary of the database's current manifest (what is in object storage, and how). */
+export interface ManifestSummary {
+  /** Manifest version. */
+  id: number;
+  /** Epoch of the current writer (each open increments it and fences older writers). */
+  writerEpoch: number;
+  /** Epoch of the current compactor. */
+  compactorEpoch: number;
+  /** Number of SSTs in level 0 (flushed memtables not yet compacted). */
+  l0: number;
+  /** Compacted sorted runs. */
+  sortedRuns: { id: number; ssts: number; bytes: number }[];
+}
+
+const FIRST_PAGE = 16;
+const MAX_PAGE = 1024;
+const PAGE_BYTES = 1 << 20;
+
+
+async function engineCall<T>(call: () => Promise<T> | T): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    throw toSlateDbError(err);
+  }
+}
+
+/**
+ * A SlateDB database: an LSM key-value store that keeps its data in an object store, running as
+ * WebAssembly. Keys and values are `Uint8Array`s ordered bytewise. Writes go to a WAL flushed to
+ * the object store every `flushInterval`; memtables become L0 SSTs; a compactor merges them into
+ * sorted runs; all of it runs in the background of this JavaScript process.
+ *
+ * One writer per database: opening the same path again (here or elsewhere) fences the older
+ * handle, whose next write fails with `FENCED`. Calls may be made concurrently.
+ *
+ * @example
+ * ```ts
+ * const db = await SlateDb.open('orders/0', { objectStore: new MemoryObjectStore() });
+ * await db.put(key, value);
+ * for await (const [k, v] of db.scan({ gte: from, lt: to })) { ... }
+ * await db.close();
+ * ```
+ */
+export class SlateDb {
+  readonly #raw: RawDatabase;
+  readonly #awaitDurable: boolean;
+  #closed = false;
+
+  private constructor(raw: RawDatabase, awaitDurable: boolean) {
+    this.#raw = raw;
+    this.#awaitDurable = awaitDurable;
+  }
+
+  /**
+   * Opens the database at `path` in `options.objectStore`, creating it if absent and replaying
+   * its WAL (so everything acknowledged as durable before a crash is back).
+   * @param path - the database's key prefix in the store, e.g. `"orders/0"`
+   * @throws SlateDbError `INVALID_ARGUMENT` for a bad path, settings or object store;
+   *   `DATA_CORRUPTION` for unreadable stored data; `UNAVAILABLE` when the store fails.
+   */
+  static async open(path: string, options: SlateDbOpenOptions): Promise<SlateDb> {
+    if (typeof path !== 'string' || path.replace(/^\/+|\/+$/g, '') === '') {
+      throw new SlateDbError('INVALID_ARGUMENT', 'path must be a non-empty string such as "orders/0"');
+    }
+    if (options === null || typeof options !== 'object') {
+      throw new SlateDbError('INVALID_ARGUMENT', 'options must be an object with an objectStore');
+    }
+    try {
+      assertObjectStore(options.objectStore);
+    } catch (err) {
+      throw new SlateDbError('INVALID_ARGUMENT', (err as Error).message);
+    }
+    const settings = options.settings;
+    if (settings !== undefined && (settings === null || typeof settings !== 'object' || Array.isArray(settings))) {
+      throw new SlateDbError('INVALID_ARGUMENT', 'settings must be an object of SlateDB settings');
+    }
+    const engine = await loadEngine();
+    const raw = await engineCall(() =>
+      engine.Database.open(
+        path.replace(/^\/+|\/+$/g, ''),
+        options.objectStore,
+        settings === undefined ? undefined : JSON.stringify(settings),
+      ),
+    );
+    return new SlateDb(raw, options.awaitDurable ?? true);
+  }
+
+  #check(): void {
+    if (this.#closed) {
+      throw new SlateDbError('CLOSED', 'the database is closed; open it again with SlateDb.open()');
+    }
+  }
+
+  /** Whether {@link close} was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * The value stored under `key`, or `undefined`.
+   * @throws SlateDbError `INVALID_ARGUMENT` for a bad key, `CLOSED` after close.
+   */
+  async get(key: Uint8Array): Promise<Uint8Array | undefined> {
+    this.#check();
+    checkKey(key);
+    return engineCall(() => this.#raw.get(key)) as Promise<Uint8Array | undefined>;
+  }
+
+  /**
+   * The values of many keys in one call, aligned with `keys` (`undefined` where absent).
+   * @throws SlateDbError `INVALID_ARGUMENT` for a bad key, `CLOSED` after close.
+   */
+  async getMany(keys: Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
+    this.#check();
+    if (!Array.isArray(keys)) throw new SlateDbError('INVALID_ARGUMENT', 'keys must be an array of Uint8Array');
+    keys.forEach((k, i) => checkKey(k, `keys[${i}]`));
+    if (keys.length === 0) return [];
+    const values = (await engineCall(() => this.#raw.getMany(keys))) as (Uint8Array | undefined)[];
+    return Array.from({ length: keys.length }, (_, i) => values[i] ?? undefined);
+  }
+
+  /**
+   * Stores `value` under `key`.
+   * @throws SlateDbError `INVALID_ARGUMENT` for a bad key or value, `CLOSED`, `FENCED`.
+   */
+  async put(key: Uint8Array, value: Uint8Array, options?: WriteOptions): Promise<void> {
+    this.#check();
+    checkKey(key);
+    checkValue(value);
+    await engineCall(() => this.#raw.put(key, value, options?.awaitDurable ?? this.#awaitDurable));
+  }
+
+  /**
+   * Deletes `key` (succeeds when it is absent).
+   * @throws SlateDbError `INVALID_ARGUMENT` for a bad key, `CLOSED`, `FENCED`.
+   */
+  async delete(key: Uint8Array, options?: WriteOptions): Promise<void> {
+    this.#check();
+    checkKey(key);
+    await engineCall(() => this.#raw.delete(key, options?.awaitDurable ?? this.#awaitDurable));
+  }
+
+  /**
+   * Applies every operation of `batch` atomically.
+   * @throws SlateDbError `INVALID_ARGUMENT` when `batch` is not a {@link WriteBatch}, `CLOSED`, `FENCED`.
+   */
+  async write(batch: WriteBatch, options?: WriteOptions): Promise<void> {
+    this.#check();
+    if (!(batch instanceof WriteBatch)) {
+      throw new SlateDbError('INVALID_ARGUMENT', 'write() takes a WriteBatch (new WriteBatch().put(k, v))');
+    }
+    if (batch.size === 0) return;
+    await engineCall(() => this.#raw.write(batch.encode(), options?.awaitDurable ?? this.#awaitDurable));
+  }
+
+  /**
+   * Iterates `[key, value]` pairs within the bounds, ascending (or descending with `reverse`),
+   * fetching pages of entries from the engine. Both bounds are honoured in both directions; a
+   * range that can hold no key yields nothing. The scan sees a consistent snapshot.
+   * @throws SlateDbError `INVALID_ARGUMENT` for conflicting or non-byte bounds, a bad limit.
+   */
+  scan(options: ScanOptions = {}): AsyncIterable<[Uint8Array, Uint8Array]> {
+    this.#check();
+    const { gte, gt, lt, lte, reverse = false, limit } = options;
+    if (gte !== undefined && gt !== undefined) {
+      throw new SlateDbError('INVALID_ARGUMENT', 'give at most one lower bound: gte or gt');
+    }
+    if (lt !== undefined && lte !== undefined) {
+      throw new SlateDbError('INVALID_ARGUMENT', 'give at most one upper bound: lt or lte');
+    }
+    for (const [name, b] of Object.entries({ gte, gt, lt, lte })) {
+      if (b !== undefined && !(b instanceof Uint8Array)) {
+        throw new SlateDbError('INVALID_ARGUMENT', `scan bound ${name} must be a Uint8Array`);
+      }
+    }
+    if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) {
+      throw new SlateDbError('INVALID_ARGUMENT', 'limit must be a non-negative integer');
+    }
+    const lower = gte ?? gt;
+    const upper = lt ?? lte;
+    const openScan = (): Promise<RawIterator> => {
+      this.#check();
+      return engineCall(() => this.#raw.scan(lower, gt === undefined, upper, lte !== undefined, reverse)) as Promise<RawIterator>;
+    };
+    return { [Symbol.asyncIterator]: () => new PagedScan(openScan, limit ?? Infinity) };
+  }
+
+  /**
+   * Writes what is buffered to object storage: the WAL (default) or the memtable as an L0 SST.
+   * @throws SlateDbError `CLOSED`, `FENCED`, `UNAVAILABLE`.
+   */
+  async flush(kind: 'wal' | 'memtable' = 'wal'): Promise<void> {
+    this.#check();
+    await engineCall(() => this.#raw.flush(kind));
+  }
+
+  /** A summary of the current manifest: L0 SSTs and compacted sorted runs. */
+  manifest(): ManifestSummary {
+    this.#check();
+    try {
+      return JSON.parse(this.#raw.manifest()) as ManifestSummary;
+    } catch (err) {
+      throw toSlateDbError(err);
+    }
+  }
+
+  /**
+   * Flushes, stops the background tasks and releases the database. Idempotent. Not closing
+   * loses nothing acknowledged as durable: the next open replays the WAL.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      await engineCall(() => this.#raw.close());
+    } finally {
+      this.#raw.free();
+    }
+  }
+}
+
+/** Pulls pages from an engine iterator: small first (a scan often needs one entry), then larger. */
+class PagedScan implements AsyncIterator<[Uint8Array, Uint8Array]> {
+  #open: () => Promise<RawIterator>;
+  #iterator: RawIterator | undefined;
+  #buffer: [Uint8Array, Uint8Array][] = [];
+  #at = 0;
+  #pageSize = FIRST_PAGE;
+  #remaining: number;
+  #done = false;
+
+  constructor(open: () => Promise<RawIterator>, limit: number) {
+    this.#open = open;
+    this.#remaining = limit;
+  }
+
+  async next(): Promise<IteratorResult<[Uint8Array, Uint8Array]>> {
+    if (this.#at >= this.#buffer.length) {
+      if (this.#done || this.#remaining <= 0) return this.#finish();
+      this.#iterator ??= await this.#open();
+      const want = Math.min(this.#pageSize, this.#remaining);
+      const iterator = this.#iterator;
+      const page = (await engineCall(() => iterator.nextPage(want, PAGE_BYTES))) as Uint8Array;
+      this.#pageSize = Math.min(this.#pageSize * 4, MAX_PAGE);
+      this.#buffer = decodePage(page);
+      this.#at = 0;
+      if (this.#buffer.length < want) this.#done = true;
+      if (this.#buffer.length === 0) return this.#finish();
+    }
+    this.#remaining -= 1;
+    return { value: this.#buffer[this.#at++]!, done: false };
+  }
+
+  async return(): Promise<IteratorResult<[Uint8Array, Uint8Array]>> {
+    return this.#finish();
+  }
+
+  async #finish(): Promise<IteratorResult<[Uint8Array, Uint8Array]>> {
+    this.#done = true;
+    this.#buffer = [];
+    const iterator = this.#iterator;
+    this.#iterator = undefined;
+    if (iterator) {
+      try {
+        await iterator.close();
+      } finally {
+        iterator.free();
+      }
+    }
+    return { value: undefined, done: true };
+  }
+}
+
+function decodePage(page: Uint8Array): [Uint8Array, Uint8Array][] {
+  const view = new DataView(page.buffer, page.byteOffset, page.byteLength);
+  const entries: [Uint8Array, Uint8Array][] = [];
+  let at = 0;
+  while (at < page.length) {
+    const klen = view.getUint32(at, true);
+    const key = page.subarray(at + 4, at + 4 + klen);
+    at += 4 + klen;
+    const vlen = view.getUint32(at, true);
+    const value = page.subarray(at + 4, at + 4 + vlen);
+    at += 4 + vlen;
+    entries.push([key, value]);
+  }
+  return entries;
+}
