@@ -18,20 +18,24 @@ phase "preparing patched SlateDB"
 bash scripts/prepare-slatedb.sh
 
 phase "wasm-pack build (release)"
-rm -rf pkg
+# Build into a staging directory and swap it in at the end, so pkg/ is never half-built.
+stage="$root/target/pkg-stage"
+rm -rf "$stage"
 wasm-pack build engine-rs --release --target web --no-pack \
-  --out-dir ../pkg --out-name streamstate_engine
+  --out-dir "$stage" --out-name streamstate_engine
 
 phase "wasm-opt -O3"
 wasm_opt="$root/node_modules/.bin/wasm-opt"
 [ -x "$wasm_opt" ] || { echo "build-engine: run npm install first (binaryen provides wasm-opt)" >&2; exit 1; }
 "$wasm_opt" -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  pkg/streamstate_engine_bg.wasm -o pkg/streamstate_engine_bg.wasm.opt
-mv pkg/streamstate_engine_bg.wasm.opt pkg/streamstate_engine_bg.wasm
-rm -f pkg/.gitignore pkg/package.json pkg/README.md
+  "$stage/streamstate_engine_bg.wasm" -o "$stage/streamstate_engine_bg.wasm.opt"
+mv "$stage/streamstate_engine_bg.wasm.opt" "$stage/streamstate_engine_bg.wasm"
+rm -f "$stage/.gitignore" "$stage/package.json" "$stage/README.md"
+bash scripts/engine-hash.sh > "$stage/STAMP"
+rm -rf pkg
+mv "$stage" pkg
 
-bash scripts/engine-hash.sh > pkg/STAMP
 raw=$(stat -c %s pkg/streamstate_engine_bg.wasm)
 gz=$(gzip -9c pkg/streamstate_engine_bg.wasm | wc -c)
 phase "done: pkg/streamstate_engine_bg.wasm $raw bytes raw, $gz gzip; stamp $(cut -c1-12 pkg/STAMP)"
