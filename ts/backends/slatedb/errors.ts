@@ -1,0 +1,59 @@
+/**
+ * Errors only the SlateDB backend throws: a writer fenced by a newer one, and a lease lost while
+ * the database was open. (Its lock and corruption errors, `SlateDBLockError` and
+ * `SlateDBCorruptedError`, live in `../../errors.ts` because the state layer classifies them.)
+ *
+ * @module
+ */
+import { StreamstateError } from '../../errors.js';
+
+/**
+ * A newer writer opened this SlateDB database and SlateDB fenced this handle: its writes are
+ * refused. Code `'SLATEDB_FENCED'`. The lease should have prevented it, so another process most
+ * likely opened the database without the lease (or after this one's lease expired while it
+ * stalled). Close this handle; the partition belongs to the newer writer.
+ */
+export class SlateDBFencedError extends StreamstateError {
+  /** The path of the fenced database. */
+  readonly path: string;
+  /**
+   * @param path - the database path
+   * @param operation - what was attempted, for the message
+   * @param options - `cause`, the engine's `FENCED` error
+   */
+  constructor(path: string, operation: string, options?: { cause?: unknown }) {
+    super(
+      'SLATEDB_FENCED',
+      `Cannot ${operation}: the SlateDB database at "${path}" was opened by a newer writer, which fenced this handle. ` +
+        'Close this handle and let the newer writer own the partition; check that no two processes use the same state location.',
+      options,
+    );
+    this.path = path;
+  }
+}
+
+/**
+ * The lease that makes this handle the database's only writer could not be renewed before it
+ * expired, or was taken over by another opener. Code `'SLATEDB_LEASE_LOST'`. Writes are refused
+ * from then on, so two writers never interleave. Close the handle and open the database again
+ * (the state layer does this when the partition is reassigned).
+ */
+export class SlateDBLeaseLostError extends StreamstateError {
+  /** The path of the database whose lease was lost. */
+  readonly path: string;
+  /**
+   * @param path - the database path
+   * @param reason - why the lease is lost, for the message
+   * @param options - `cause`, the failure that lost it
+   */
+  constructor(path: string, reason: string, options?: { cause?: unknown }) {
+    super(
+      'SLATEDB_LEASE_LOST',
+      `The lease on the SlateDB database at "${path}" is lost (${reason}); this handle no longer writes. ` +
+        'Close it and open the database again. If this repeats, the object store is slow or the event loop is blocked ' +
+        'for longer than lockTtlMs: raise lockTtlMs.',
+      options,
+    );
+    this.path = path;
+  }
+}

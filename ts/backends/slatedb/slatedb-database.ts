@@ -1,0 +1,254 @@
+/**
+ * An open SlateDB database behind the {@link BackendDatabase} contract: column families as key
+ * prefixes (see `column-family-keys.ts`), one engine write batch per `write()`, bounded scans in
+ * both directions inside a family's range, and an exclusive lease checked before every write.
+ *
+ * @module
+ */
+import type { SlateDb } from '../../engine/slatedb.js';
+import { WriteBatch } from '../../engine/write-batch.js';
+import type { BackendDatabase, BackendSupports, BatchOperation, IterateOptions } from '../backend.js';
+import { DEFAULT_CF } from '../backend.js';
+import { BackendClosedError } from '../errors.js';
+import { compareBytes } from '../memory/compare-bytes.js';
+import { assertBatch, assertKeys, checkIterateOptions } from '../memory/validate-arguments.js';
+import {
+  familyFromRegistryKey,
+  familyRange,
+  registryKey,
+  REGISTRY_RANGE,
+  storedKey,
+  type FamilyRange,
+} from './column-family-keys.js';
+import type { DatabaseLease } from './database-lease.js';
+import { translateEngineError } from './engine-errors.js';
+
+/** What {@link SlateDbDatabase} is built from (by `SlateDbBackend.open`). */
+export interface SlateDbDatabaseParts {
+  /** The path the caller opened. */
+  path: string;
+  /** The backend's capability manifest. */
+  supports: BackendSupports;
+  /** The open engine database. */
+  engine: SlateDb;
+  /** The exclusive lease on it. */
+  lease: DatabaseLease;
+  /** The families that exist (read from the registry at open). */
+  families: Set<string>;
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** One open SlateDB database. Bytes are copied in and out. */
+export class SlateDbDatabase implements BackendDatabase {
+  /** @inheritDoc */
+  readonly path: string;
+  /** @inheritDoc */
+  readonly supports: BackendSupports;
+  readonly #engine: SlateDb;
+  readonly #lease: DatabaseLease;
+  readonly #families: Set<string>;
+  readonly #ranges = new Map<string, FamilyRange>();
+  /** Engine scans in progress, closed before the engine is. */
+  readonly #scans = new Set<AsyncIterator<[Uint8Array, Uint8Array]>>();
+  #closing: Promise<void> | undefined;
+
+  /**
+   * Use `SlateDbBackend.open`.
+   * @param parts - the engine database, its lease and its families
+   */
+  constructor(parts: SlateDbDatabaseParts) {
+    this.path = parts.path;
+    this.supports = parts.supports;
+    this.#engine = parts.engine;
+    this.#lease = parts.lease;
+    this.#families = parts.families;
+    this.#families.add(DEFAULT_CF);
+  }
+
+  /**
+   * Read the names of the families that exist.
+   * @param engine - the open engine database
+   * @returns the names recorded in the registry
+   */
+  static async readFamilies(engine: SlateDb): Promise<Set<string>> {
+    const families = new Set<string>();
+    for await (const [key] of engine.scan({ gte: REGISTRY_RANGE.prefix, lt: REGISTRY_RANGE.end })) {
+      const name = familyFromRegistryKey(key);
+      if (name !== undefined) families.add(name);
+    }
+    return families;
+  }
+
+  /** @inheritDoc */
+  async get(cf: string, key: Uint8Array): Promise<Uint8Array | undefined> {
+    const [value] = await this.getMany(cf, [key]);
+    return value;
+  }
+
+  /** @inheritDoc */
+  async getMany(cf: string, keys: Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
+    this.#assertOpen('getMany');
+    const range = this.#range(cf);
+    assertKeys(keys);
+    if (keys.length === 0) return [];
+    const stored = keys.map((key) => storedKey(range, key));
+    try {
+      return await this.#engine.getMany(stored);
+    } catch (error) {
+      throw this.#translate('getMany', error);
+    }
+  }
+
+  /**
+   * @inheritDoc
+   * One engine write batch, so the whole batch (data and changelog offset) is atomic. A family
+   * written for the first time is recorded in the registry in the same batch. Resolves once the
+   * batch is in object storage when `awaitDurable` is on (the default).
+   * @throws SlateDBLeaseLostError when the lease was lost; SlateDBFencedError when a newer writer
+   *   opened the database
+   */
+  async write(operations: BatchOperation[]): Promise<void> {
+    this.#assertOpen('write');
+    assertBatch(operations);
+    if (operations.length === 0) return;
+    const batch = new WriteBatch();
+    const newFamilies = new Set<string>();
+    for (const { cf, key, value } of operations) {
+      const stored = storedKey(this.#range(cf), key);
+      if (value === undefined) batch.delete(stored);
+      else batch.put(stored, value);
+      if (!this.#families.has(cf)) newFamilies.add(cf);
+    }
+    for (const cf of newFamilies) batch.put(registryKey(cf), EMPTY);
+    await this.#lease.assertHeld();
+    this.#assertOpen('write');
+    try {
+      await this.#engine.write(batch);
+    } catch (error) {
+      throw this.#translate('write', error);
+    }
+    for (const cf of newFamilies) this.#families.add(cf);
+  }
+
+  /**
+   * Record families as existing (at open, for `columnFamilies`), in one batch.
+   * @param names - family names
+   */
+  async createFamilies(names: string[]): Promise<void> {
+    const missing = [...new Set(names)].filter((name) => !this.#families.has(name));
+    if (missing.length === 0) return;
+    const batch = new WriteBatch();
+    for (const name of missing) batch.put(registryKey(name), EMPTY);
+    await this.#lease.assertHeld();
+    try {
+      await this.#engine.write(batch);
+    } catch (error) {
+      throw this.#translate('create column families', error);
+    }
+    for (const name of missing) this.#families.add(name);
+  }
+
+  /**
+   * @inheritDoc
+   * Scans the family's range (`prefix ‖ gte` up to `prefix ‖ lt`, or the family's end) on a
+   * SlateDB snapshot taken at the first step, in pages. The lower bound is also checked on every
+   * entry in reverse, so a reverse scan can never leave the family.
+   */
+  iterate(options: IterateOptions): AsyncIterable<[Uint8Array, Uint8Array]> {
+    return this.#entries(options);
+  }
+
+  async *#entries(options: IterateOptions): AsyncGenerator<[Uint8Array, Uint8Array]> {
+    this.#assertOpen('iterate');
+    const limit = checkIterateOptions(options);
+    const range = this.#range(options.cf);
+    const { gte, lt, reverse = false } = options;
+    if (limit === 0 || (gte !== undefined && lt !== undefined && compareBytes(gte, lt) >= 0)) return;
+    const lower = gte === undefined ? range.prefix : storedKey(range, gte);
+    const upper = lt === undefined ? range.end : storedKey(range, lt);
+    const prefixLength = range.prefix.length;
+    let scan: AsyncIterator<[Uint8Array, Uint8Array]>;
+    try {
+      scan = this.#engine
+        .scan({ gte: lower, lt: upper, reverse, ...(limit === Infinity ? {} : { limit }) })
+        [Symbol.asyncIterator]();
+    } catch (error) {
+      throw this.#translate('iterate', error);
+    }
+    let finished = false;
+    this.#scans.add(scan);
+    try {
+      for (let taken = 0; taken < limit; taken++) {
+        let step: IteratorResult<[Uint8Array, Uint8Array]>;
+        try {
+          step = await scan.next();
+        } catch (error) {
+          if (this.#closing !== undefined) throw new BackendClosedError(this.path, 'iterate');
+          throw this.#translate('iterate', error);
+        }
+        if (step.done) {
+          finished = true;
+          return;
+        }
+        const [key, value] = step.value;
+        if (compareBytes(key, lower) < 0 || compareBytes(key, upper) >= 0) {
+          finished = true;
+          return;
+        }
+        yield [key.slice(prefixLength), value.slice()];
+        this.#assertOpen('iterate');
+      }
+    } finally {
+      this.#scans.delete(scan);
+      if (!finished) await scan.return?.().catch(() => undefined);
+    }
+  }
+
+  /** @inheritDoc */
+  async listColumnFamilies(): Promise<string[]> {
+    this.#assertOpen('listColumnFamilies');
+    return [...this.#families];
+  }
+
+  /**
+   * @inheritDoc
+   * Closes the engine (flushing what it buffers), then releases the lease.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#closeOnce();
+    return this.#closing;
+  }
+
+  async #closeOnce(): Promise<void> {
+    try {
+      await Promise.all([...this.#scans].map((scan) => scan.return?.().catch(() => undefined)));
+      this.#scans.clear();
+      await this.#engine.close();
+    } catch (error) {
+      // A fenced or lease-less handle has nothing left to flush that may still be written.
+      const translated = translateEngineError(this.path, 'close', error);
+      if (!(translated instanceof BackendClosedError) && (error as { code?: unknown })?.code !== 'FENCED') throw translated;
+    } finally {
+      await this.#lease.release();
+    }
+  }
+
+  #range(cf: string): FamilyRange {
+    let range = this.#ranges.get(cf);
+    if (range === undefined) {
+      range = familyRange(cf);
+      this.#ranges.set(cf, range);
+    }
+    return range;
+  }
+
+  #translate(operation: string, error: unknown): unknown {
+    if (this.#closing !== undefined) return new BackendClosedError(this.path, operation);
+    return translateEngineError(this.path, operation, error);
+  }
+
+  #assertOpen(operation: string): void {
+    if (this.#closing !== undefined) throw new BackendClosedError(this.path, operation);
+  }
+}

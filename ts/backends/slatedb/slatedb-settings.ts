@@ -1,0 +1,140 @@
+/**
+ * Settings of the SlateDB backend: the `settings` of {@link Backend.open}, and the defaults given to
+ * `new SlateDbBackend(defaults)` (per-open settings win, field by field; SlateDB's own `settings`
+ * are merged key by key). Unknown fields are ignored, so one options object serves every backend;
+ * a known field with a wrong value fails with {@link BackendInvalidArgumentError}.
+ *
+ * @module
+ */
+import type { SlateDbSettings } from '../../engine/slatedb.js';
+import type { ObjectStoreLocationOptions } from '../../object-stores/location.js';
+import { assertObjectStore, type ObjectStore } from '../../object-stores/object-store.js';
+import { BackendInvalidArgumentError } from '../errors.js';
+
+/** Default {@link SlateDbBackendSettings.lockTtlMs}. */
+export const DEFAULT_LOCK_TTL_MS = 10_000;
+
+/** Settings of the SlateDB backend; every field is optional. */
+export interface SlateDbBackendSettings {
+  /**
+   * Where databases live: an {@link ObjectStore}, or a location string (`memory://`,
+   * `memory://name`, `file:///absolute/dir`, `s3://bucket/prefix`; a location string names one store
+   * per backend instance). Default: derived from each path (a file path is stored as local files at
+   * that path; `memory://name/...` and `s3://bucket/...` paths name their store).
+   */
+  objectStore?: ObjectStore | string;
+  /** Per-scheme options for location strings (`s3: { clientConfig }`, `file: { fs, fsync }`). */
+  objectStoreOptions?: ObjectStoreLocationOptions;
+  /**
+   * The directory (or location) that paths are relative to; database keys in an explicit object
+   * store are the path relative to it. The state layer passes the state directory.
+   */
+  root?: string;
+  /**
+   * A write resolves once it is in object storage (`true`, the default), or once it is in memory
+   * (`false`: faster; a crash loses what was not yet flushed, at most SlateDB's `flushInterval`).
+   */
+  awaitDurable?: boolean;
+  /** How long the exclusive lease lives without renewal, in ms. Default 10 000. */
+  lockTtlMs?: number;
+  /** How often the lease is renewed, in ms; less than `lockTtlMs`. Default `lockTtlMs / 3`. */
+  lockRenewIntervalMs?: number;
+  /**
+   * SlateDB settings passed to the engine (see `SlateDbSettings`: `flushInterval`,
+   * `l0SstSizeBytes`, `maxUnflushedBytes`, `compressionCodec`, `compactorOptions`, ...).
+   */
+  settings?: SlateDbSettings;
+}
+
+/** {@link SlateDbBackendSettings} validated, defaults filled in. */
+export interface ResolvedSlateDbBackendSettings {
+  readonly objectStore: ObjectStore | string | undefined;
+  readonly objectStoreOptions: ObjectStoreLocationOptions;
+  readonly root: string | undefined;
+  readonly awaitDurable: boolean;
+  readonly lockTtlMs: number;
+  readonly lockRenewIntervalMs: number;
+  readonly settings: SlateDbSettings | undefined;
+}
+
+/**
+ * Validate settings and fill in defaults.
+ * @param defaults - the backend's defaults
+ * @param settings - this open's settings (win field by field)
+ * @returns the resolved settings
+ * @throws BackendInvalidArgumentError when a known field has a wrong value
+ */
+export function resolveBackendSettings(
+  defaults: Record<string, unknown> = {},
+  settings: Record<string, unknown> = {},
+): ResolvedSlateDbBackendSettings {
+  for (const [what, value] of [['the backend defaults', defaults], ['settings', settings]] as const) {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      throw new BackendInvalidArgumentError(`The SlateDB backend's ${what} must be an object, got ${describe(value)}.`);
+    }
+  }
+  const pick = (field: keyof SlateDbBackendSettings): unknown => settings[field] ?? defaults[field];
+  const objectStore = pick('objectStore');
+  if (objectStore !== undefined && typeof objectStore !== 'string') {
+    try {
+      assertObjectStore(objectStore);
+    } catch (error) {
+      throw new BackendInvalidArgumentError(`objectStore: ${(error as Error).message}.`);
+    }
+  }
+  const objectStoreOptions = pick('objectStoreOptions') ?? {};
+  if (typeof objectStoreOptions !== 'object' || objectStoreOptions === null) {
+    throw new BackendInvalidArgumentError(`objectStoreOptions must be an object ({ s3?, file? }), got ${describe(objectStoreOptions)}.`);
+  }
+  const root = pick('root');
+  if (root !== undefined && (typeof root !== 'string' || root.length === 0)) {
+    throw new BackendInvalidArgumentError(`root must be a non-empty path, got ${describe(root)}.`);
+  }
+  const awaitDurable = pick('awaitDurable') ?? true;
+  if (typeof awaitDurable !== 'boolean') {
+    throw new BackendInvalidArgumentError(`awaitDurable must be true or false, got ${describe(awaitDurable)}.`);
+  }
+  const lockTtlMs = pick('lockTtlMs') ?? DEFAULT_LOCK_TTL_MS;
+  if (!isPositiveNumber(lockTtlMs)) {
+    throw new BackendInvalidArgumentError(`lockTtlMs must be a positive number of milliseconds, got ${describe(lockTtlMs)}.`);
+  }
+  const lockRenewIntervalMs = pick('lockRenewIntervalMs') ?? lockTtlMs / 3;
+  if (!isPositiveNumber(lockRenewIntervalMs) || lockRenewIntervalMs >= lockTtlMs) {
+    throw new BackendInvalidArgumentError(
+      `lockRenewIntervalMs must be a positive number of milliseconds below lockTtlMs (${lockTtlMs}), got ${describe(lockRenewIntervalMs)}.`,
+    );
+  }
+  const engineSettings = mergeEngineSettings(defaults.settings, settings.settings);
+  return Object.freeze({
+    objectStore: objectStore as ObjectStore | string | undefined,
+    objectStoreOptions: objectStoreOptions as ObjectStoreLocationOptions,
+    root: root as string | undefined,
+    awaitDurable,
+    lockTtlMs,
+    lockRenewIntervalMs,
+    settings: engineSettings,
+  });
+}
+
+function mergeEngineSettings(defaults: unknown, settings: unknown): SlateDbSettings | undefined {
+  for (const value of [defaults, settings]) {
+    if (value !== undefined && (value === null || typeof value !== 'object' || Array.isArray(value))) {
+      throw new BackendInvalidArgumentError(
+        `settings (SlateDB's) must be an object such as { flushInterval: 100 }, got ${describe(value)}.`,
+      );
+    }
+  }
+  if (defaults === undefined && settings === undefined) return undefined;
+  return { ...(defaults as SlateDbSettings | undefined), ...(settings as SlateDbSettings | undefined) };
+}
+
+function isPositiveNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return JSON.stringify(value);
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
+}
