@@ -1,7 +1,7 @@
 /**
  * The state layer: Quix Streams' state model over any backend.
  *
- * {@link StateStoreManager} → {@link Store} ({@link RocksDBStore}, {@link MemoryStore}) →
+ * {@link StateStoreManager} → {@link Store} ({@link RocksDBStore}, {@link SlateDBStore}, {@link MemoryStore}) →
  * {@link StorePartition} → {@link PartitionTransaction} → {@link State}. See docs/state-model.md.
  * Windowed and timestamped state and the window operators: see docs/windows.md.
  *
@@ -30,6 +30,9 @@ export * from './store-backend.js';
 export * from './store.js';
 export * from './memory-store.js';
 export * from './rocksdb-store.js';
+export * from './slatedb-store.js';
+export * from './slatedb-windowed-store.js';
+export * from './slatedb-timestamped-store.js';
 export * from './store-backends.js';
 export * from './store-kinds.js';
 export * from './manager.js';

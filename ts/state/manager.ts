@@ -20,7 +20,7 @@ import {
 } from './errors.js';
 import { assertPathSafeName } from './names.js';
 import type { OpenDeadline } from './open-deadline.js';
-import type { RocksDBOptions, StoreOptions } from './options.js';
+import type { RocksDBOptions, SlateDBOptions, StoreOptions } from './options.js';
 import type { StorePartition } from './partition.js';
 import { resolveStateDir } from './paths.js';
 import type { Store, StoreConfig } from './store.js';
@@ -39,8 +39,8 @@ export interface StateStoreManagerOptions {
   backend?: BackendName;
   /** Options of RocksDB stores. */
   rocksdbOptions?: RocksDBOptions;
-  /** Options of SlateDB stores (validated by the SlateDB store backend). */
-  slatedbOptions?: StoreOptions & Record<string, unknown>;
+  /** Options of SlateDB stores (see {@link SlateDBOptions}). */
+  slatedbOptions?: SlateDBOptions;
   /** Options of memory stores. */
   memoryOptions?: StoreOptions;
   /**

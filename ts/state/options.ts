@@ -1,10 +1,13 @@
 /**
  * Store options: the fields every backend's stores share (serializer, open retries, corruption
- * handling), and `RocksDBOptions` (spec §8.8, camelCased). Options are validated once, when a
+ * handling), `RocksDBOptions` (spec §8.8, camelCased) and `SlateDBOptions`. Options are validated once, when a
  * store is made, and frozen; an unknown field or a wrong type is an {@link InvalidOptionsError}.
  *
  * @module
  */
+import type { SlateDbSettings } from '../engine/slatedb.js';
+import { objectStoreFromLocation, type ObjectStoreLocationOptions } from '../object-stores/location.js';
+import { OBJECT_STORE_METHODS, type ObjectStore } from '../object-stores/object-store.js';
 import { InvalidOptionsError } from './errors.js';
 import { dumps as jsonDumps, loads as jsonLoads, type Dumps, type Loads } from './serialization.js';
 
@@ -146,6 +149,95 @@ const ROCKSDB_RULES: Readonly<Record<keyof RocksDBTuning, OptionRule>> = {
 export const ROCKSDB_TUNING_FIELDS: readonly (keyof RocksDBTuning)[] = Object.freeze(Object.keys(ROCKSDB_RULES) as (keyof RocksDBTuning)[]);
 
 /**
+ * SlateDB tuning, passed to the SlateDB backend as open settings. Every field is optional.
+ */
+export interface SlateDBTuning {
+  /**
+   * Where partitions live: an {@link ObjectStore} instance, or a location string: `file:///dir`,
+   * `memory://` (a new store, one per store object), `memory://name` (the process-wide store
+   * `name`), `s3://bucket/prefix`. A partition's objects are then under
+   * `<store name>/<stream id>/<partition>/` (its path relative to the state directory).
+   * Default: local files in the state directory, at `<stateDir>/<groupId>/<store>/<stream>/<partition>`
+   * (or the store a location-style `stateDir` such as `s3://bucket/state` names).
+   */
+  objectStore?: ObjectStore | string;
+  /** Options for a location string: `{ s3: { clientConfig } }` or `{ file: { fs, fsync } }`. */
+  objectStoreOptions?: ObjectStoreLocationOptions;
+  /**
+   * A flushed transaction is in object storage when `flush()` resolves (`true`, the default).
+   * `false` resolves once SlateDB has it in memory: faster, and a crash loses what was flushed in
+   * the last SlateDB `flushInterval` (100 ms by default), which recovery replays from the changelog.
+   */
+  awaitDurable?: boolean;
+  /**
+   * How long a partition's exclusive lease lives without renewal, in ms. Default 10 000. A killed
+   * process's partitions can be opened elsewhere this long after it died.
+   */
+  lockTtlMs?: number;
+  /** How often the lease is renewed, in ms; below `lockTtlMs`. Default `lockTtlMs / 3`. */
+  lockRenewIntervalMs?: number;
+  /**
+   * SlateDB settings passed through to the engine, e.g. `{ flushInterval: 100, l0SstSizeBytes:
+   * 4194304, compressionCodec: 'lz4' }` (SlateDB's names, camelCase or snake_case; durations in ms
+   * or as SlateDB strings). Default: SlateDB's defaults (wasm build). Unknown names fail at open.
+   */
+  settings?: SlateDbSettings;
+}
+
+/** Options of SlateDB stores: {@link StoreOptions} plus {@link SlateDBTuning}. */
+export interface SlateDBOptions extends StoreOptions, SlateDBTuning {}
+
+/** {@link SlateDBOptions} with every field set (except `objectStore`, `objectStoreOptions`, `settings`). */
+export interface ResolvedSlateDBOptions extends ResolvedStoreOptions {
+  /** @see SlateDBTuning.objectStore */
+  readonly objectStore?: ObjectStore | string;
+  /** @see SlateDBTuning.objectStoreOptions */
+  readonly objectStoreOptions?: ObjectStoreLocationOptions;
+  /** @see SlateDBTuning.awaitDurable */
+  readonly awaitDurable: boolean;
+  /** @see SlateDBTuning.lockTtlMs */
+  readonly lockTtlMs: number;
+  /** @see SlateDBTuning.lockRenewIntervalMs */
+  readonly lockRenewIntervalMs: number;
+  /** @see SlateDBTuning.settings */
+  readonly settings?: SlateDbSettings;
+}
+
+const isPlainObject: Check = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+const positiveMilliseconds: Check = (value) => typeof value === 'number' && Number.isFinite(value) && value > 0;
+
+const SLATEDB_RULES: Readonly<Record<keyof SlateDBTuning, OptionRule>> = {
+  objectStore: {
+    check: (value) =>
+      typeof value === 'string'
+        ? isObjectStoreLocation(value)
+        : typeof value === 'object' &&
+          value !== null &&
+          OBJECT_STORE_METHODS.every((method) => typeof (value as Record<string, unknown>)[method] === 'function'),
+    expected: `an ObjectStore (with ${OBJECT_STORE_METHODS.join(', ')}) or a location: file:///dir, memory://, memory://name, s3://bucket/prefix`,
+    fallback: undefined,
+  },
+  objectStoreOptions: { check: isPlainObject, expected: 'an object ({ s3?, file? })', fallback: undefined },
+  awaitDurable: { check: isBoolean, expected: 'a boolean', fallback: true },
+  lockTtlMs: { check: positiveMilliseconds, expected: 'a positive number of milliseconds', fallback: 10_000 },
+  lockRenewIntervalMs: { check: positiveMilliseconds, expected: 'a positive number of milliseconds', fallback: undefined },
+  settings: { check: isPlainObject, expected: 'an object of SlateDB settings such as { flushInterval: 100 }', fallback: undefined },
+};
+
+/** The names of the SlateDB tuning fields, which the SlateDB backend receives as open settings. */
+export const SLATEDB_TUNING_FIELDS: readonly (keyof SlateDBTuning)[] = Object.freeze(Object.keys(SLATEDB_RULES) as (keyof SlateDBTuning)[]);
+
+function isObjectStoreLocation(location: string): boolean {
+  if (!/^(memory|file|s3):\/\//i.test(location)) return false;
+  try {
+    objectStoreFromLocation(location);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Validate store options and fill in the defaults.
  * @param options - the options (omitted: all defaults)
  * @param label - what they are, for messages (e.g. `'memoryOptions'`)
@@ -165,6 +257,25 @@ export function resolveStoreOptions(options: StoreOptions | undefined, label = '
  */
 export function resolveRocksDBOptions(options: RocksDBOptions | undefined, label = 'rocksdbOptions'): ResolvedRocksDBOptions {
   return resolveOptions(options, { ...STORE_OPTION_RULES, ...ROCKSDB_RULES }, label) as unknown as ResolvedRocksDBOptions;
+}
+
+/**
+ * Validate SlateDB options and fill in the defaults.
+ * @param options - the options (omitted: all defaults)
+ * @param label - what they are, for messages
+ * @returns frozen options with every field set (`lockRenewIntervalMs` defaults to a third of `lockTtlMs`)
+ * @throws InvalidOptionsError on an unknown field, a wrong value, or a renewal interval not below the lease's time to live
+ */
+export function resolveSlateDBOptions(options: SlateDBOptions | undefined, label = 'slatedbOptions'): ResolvedSlateDBOptions {
+  const resolved = resolveOptions(options, { ...STORE_OPTION_RULES, ...SLATEDB_RULES }, label);
+  const lockTtlMs = resolved.lockTtlMs as number;
+  const lockRenewIntervalMs = (resolved.lockRenewIntervalMs as number | undefined) ?? lockTtlMs / 3;
+  if (lockRenewIntervalMs >= lockTtlMs) {
+    throw new InvalidOptionsError(
+      `${label}.lockRenewIntervalMs (${lockRenewIntervalMs}) must be below ${label}.lockTtlMs (${lockTtlMs}), so the lease is renewed before it expires.`,
+    );
+  }
+  return Object.freeze({ ...resolved, lockRenewIntervalMs }) as unknown as ResolvedSlateDBOptions;
 }
 
 /**

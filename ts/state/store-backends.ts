@@ -1,13 +1,14 @@
 /**
- * The backends the {@link StateStoreManager} can put stores in, by name. Memory and RocksDB are
- * registered here; another backend (SlateDB) registers its {@link StoreBackend} and its named plain
- * store class with {@link registerStoreBackend}.
+ * The backends the {@link StateStoreManager} can put stores in, by name: memory, RocksDB and
+ * SlateDB are registered here; another backend registers its {@link StoreBackend} and its named
+ * plain store class with {@link registerStoreBackend}.
  *
  * @module
  */
 import type { BackendName } from '../backends/backend.js';
 import { MemoryStore, memoryStoreBackend } from './memory-store.js';
 import { RocksDBStore, rocksdbStoreBackend } from './rocksdb-store.js';
+import { SlateDBStore, slatedbStoreBackend } from './slatedb-store.js';
 import type { Store, StoreConfig } from './store.js';
 import type { StoreBackend } from './store-backend.js';
 
@@ -25,6 +26,7 @@ export interface RegisteredStoreBackend {
 const registered = new Map<BackendName, RegisteredStoreBackend>([
   ['memory', { storeBackend: memoryStoreBackend, createStore: (config) => new MemoryStore(config) }],
   ['rocksdb', { storeBackend: rocksdbStoreBackend, createStore: (config) => new RocksDBStore(config) }],
+  ['slatedb', { storeBackend: slatedbStoreBackend, createStore: (config) => new SlateDBStore(config) }],
 ]);
 
 /**
