@@ -1,0 +1,193 @@
+#!/usr/bin/env node
+// streamstate benchmarks: every backend in one run, the same state-level workloads through
+// StateStoreManager and transactions, a table of ops/s with each backend's ratio to RocksDB
+// (RocksDB = 1.00), then the engine benchmark (bench/engine.mjs). Measures and prints; asserts
+// only that the work was done (counts add up), never anything about time.
+//
+// Run: npm run bench                       (builds, then: node bench/run.mjs)
+//      node bench/run.mjs --quick          (a quarter of the sizes: a smoke run)
+//      node bench/run.mjs --n 40000        (scale every workload: N messages/events, N/2 keys...)
+//      node bench/run.mjs --backends rocksdb,slatedb-file --workloads rmw,cold --no-engine
+//      node bench/run.mjs --markdown       (the tables as Markdown too, for docs/benchmarks.md)
+//      node bench/run.mjs --json           (every number, machine-readable, at the end)
+//      node bench/run.mjs --repeat 3       (the median of 3 runs per cell; about 3x the time)
+//      --no-warmup skips the unrecorded warm-up pass at N = 1000; --no-native the native SlateDB line
+import { parseArgs } from 'node:util';
+import { formatEngineResults, measureFirstOpen, runEngineBench } from './engine.mjs';
+import { benchBackends } from './lib/backends.mjs';
+import { formatMachineFacts, formatMarkdownTable, formatNumber, formatTable, machineFacts, now } from './lib/common.mjs';
+import { loadNativeSlateDb } from './lib/native-slatedb.mjs';
+import { readModifyWrite } from './workloads/read-modify-write.mjs';
+import { windowedAggregation } from './workloads/windowed-aggregation.mjs';
+import { rangeScans } from './workloads/range-scans.mjs';
+import { coldReads } from './workloads/cold-reads.mjs';
+import { recovery } from './workloads/recovery.mjs';
+
+const WORKLOADS = [readModifyWrite, windowedAggregation, rangeScans, coldReads, recovery];
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    n: { type: 'string' },
+    backends: { type: 'string' },
+    workloads: { type: 'string' },
+    'no-engine': { type: 'boolean', default: false },
+    'no-warmup': { type: 'boolean', default: false },
+    'no-native': { type: 'boolean', default: false },
+    repeat: { type: 'string', default: '1' },
+    'engine-n': { type: 'string' },
+    markdown: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+  },
+});
+
+/** Every workload's sizes from one number N (messages / events). */
+function sizesFor(n) {
+  const at = (x) => Math.max(1, Math.round(x));
+  const perPrefix = Math.max(20, at(n / 200));
+  return {
+    n,
+    rmwMessages: n,
+    rmwKeys: at(n / 20),
+    rmwFlushEvery: 500,
+    windowEvents: n,
+    windowKeys: 100,
+    windowCheckpoint: 1000,
+    scanPrefixes: 100,
+    scanWindowsPerPrefix: perPrefix,
+    scanCount: at(n / 10),
+    scanWindows: Math.min(10, perPrefix),
+    coldKeys: at(n / 2),
+    recoveryMessages: n,
+    recoveryBatch: 500,
+  };
+}
+
+const n = args.n !== undefined ? Number(args.n) : args.quick ? 5_000 : 20_000;
+if (!Number.isSafeInteger(n) || n < 100) throw new Error(`--n must be an integer of at least 100, got ${args.n}`);
+const sizes = sizesFor(n);
+const repeat = Number(args.repeat);
+if (!Number.isSafeInteger(repeat) || repeat < 1) throw new Error(`--repeat must be a positive integer, got ${args.repeat}`);
+const engineN = args['engine-n'] !== undefined ? Number(args['engine-n']) : args.quick ? 20_000 : 100_000;
+const log = (message) => process.stderr.write(`${message}\n`);
+
+const facts = machineFacts();
+const started = now();
+console.log(`streamstate benchmarks — ${formatMachineFacts(facts)}`);
+console.log(`N = ${n}${args.quick ? ' (--quick)' : ''}; ${repeat === 1 ? 'one run per cell' : `median of ${repeat} runs per cell`}, wall-clock time of the timed section\n`);
+
+// Before any workload opens a SlateDB database: the wasm's read, compile and instantiate time.
+const firstOpenMs = await measureFirstOpen();
+const native = args['no-native'] ? { reason: '--no-native given' } : await loadNativeSlateDb();
+let backends = await benchBackends(native);
+if (args.backends) {
+  const wanted = new Set(args.backends.split(','));
+  backends = backends.filter((b) => wanted.has(b.id));
+}
+let workloads = WORKLOADS;
+if (args.workloads) {
+  const wanted = new Set(args.workloads.split(','));
+  workloads = workloads.filter((w) => wanted.has(w.id));
+}
+
+console.log('backends:');
+for (const backend of backends) console.log(`  ${backend.label.padEnd(22)} ${backend.skip ? `SKIPPED: ${backend.skip}` : backend.note}`);
+console.log('');
+
+// A warm-up pass at a tiny size on every backend, not recorded: the first backend measured would
+// otherwise also pay for compiling the state layer's hot paths.
+if (!args['no-warmup']) {
+  log('warm-up');
+  for (const workload of workloads) {
+    for (const backend of backends) {
+      if (backend.skip) continue;
+      const env = await backend.setup();
+      try {
+        await workload.run(env, sizesFor(1000));
+      } catch {
+        // a failure shows in the measured run
+      } finally {
+        await env.cleanup();
+      }
+    }
+  }
+}
+
+// results[rowTitle][backendId] = { ops, ms, detail }
+const results = new Map();
+const rowTitles = workloads.flatMap((w) => w.rows);
+for (const title of rowTitles) results.set(title, {});
+const details = new Map();
+
+for (const workload of workloads) {
+  for (const backend of backends) {
+    if (backend.skip) continue;
+    log(`running ${workload.id} on ${backend.id}`);
+    const runs = [];
+    try {
+      for (let r = 0; r < repeat; r++) {
+        const env = await backend.setup();
+        try {
+          runs.push(await workload.run(env, sizes));
+        } finally {
+          await env.cleanup();
+        }
+      }
+      workload.rows.forEach((title, i) => {
+        // The median run of this row (by time), when repeated.
+        const row = runs.map((rows) => rows[i]).sort((x, y) => x.ms / x.ops - y.ms / y.ops)[Math.floor(runs.length / 2)];
+        results.get(title)[backend.id] = row;
+        if (!details.has(title)) details.set(title, row.detail);
+      });
+    } catch (error) {
+      log(`  ${workload.id} on ${backend.id} failed: ${error?.stack ?? error}`);
+      for (const title of workload.rows) results.get(title)[backend.id] = { error: String(error?.message ?? error).split('\n')[0] };
+    }
+  }
+}
+
+const ran = backends.filter((b) => !b.skip);
+const reference = ran.find((b) => b.id === 'rocksdb');
+const cell = (row, backend, markdown) => {
+  const result = row[backend.id];
+  if (result === undefined) return '-';
+  if (result.error) return 'failed';
+  const opsPerSecond = (result.ops * 1000) / result.ms;
+  const base = reference ? row[reference.id] : undefined;
+  const ratio = base && !base.error ? opsPerSecond / ((base.ops * 1000) / base.ms) : undefined;
+  const ratioText = ratio === undefined ? '' : markdown ? ` (${ratio.toFixed(2)})` : ` (${ratio.toFixed(2)})`;
+  return `${formatNumber(opsPerSecond)}${ratioText}`;
+};
+const header = ['workload (ops/s, ratio to RocksDB)', ...ran.map((b) => b.label)];
+const table = rowTitles.map((title) => [title, ...ran.map((b) => cell(results.get(title), b, false))]);
+console.log(formatTable(header, table));
+console.log('');
+for (const title of rowTitles) console.log(`  ${title}: ${details.get(title) ?? ''}`);
+const openLines = ['d. cold reads after reopen (gets/s)', 'f. reopen + read all (keys/s)']
+  .filter((title) => results.has(title))
+  .map((title) => `  open time before ${title[0]}: ${ran.map((b) => `${b.label} ${results.get(title)[b.id]?.openMs?.toFixed(0) ?? '-'} ms`).join(', ')}`);
+if (openLines.length > 0) console.log(openLines.join('\n'));
+if (results.has('e. changelog replay (msgs/s)')) {
+  const replay = results.get('e. changelog replay (msgs/s)');
+  const reopen = results.get('f. reopen + read all (keys/s)');
+  const parts = ran.filter((b) => replay[b.id]?.ms !== undefined).map((b) => `${b.label}: replay ${replay[b.id].ms.toFixed(0)} ms, reopen+read ${reopen[b.id]?.ms?.toFixed(0) ?? '-'} ms`);
+  console.log(`  recovery of one partition (${sizes.recoveryMessages} changelog msgs): ${parts.join('; ')}`);
+}
+if (native.reason) console.log(`  native SlateDB reference skipped: ${native.reason}`);
+
+let engine;
+if (!args['no-engine']) {
+  console.log('\nengine (SlateDb below the state layer; bench/engine.mjs):');
+  engine = await runEngineBench({ n: engineN, gets: Math.round(engineN / 10), native: Boolean(native.slatedb), firstOpen: firstOpenMs, log });
+  console.log(formatEngineResults(engine));
+}
+
+if (args.markdown) {
+  console.log('\nMarkdown:\n');
+  console.log(formatMarkdownTable(header, rowTitles.map((title) => [title, ...ran.map((b) => cell(results.get(title), b, true))])));
+}
+if (args.json) {
+  const plain = Object.fromEntries([...results].map(([title, row]) => [title, row]));
+  console.log(JSON.stringify({ facts, sizes, backends: ran.map((b) => b.id), results: plain, engine }, null, 2));
+}
+console.log(`\ntotal ${((now() - started) / 1000).toFixed(1)} s`);
