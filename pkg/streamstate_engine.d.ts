@@ -36,7 +36,7 @@ export class Database {
      * Opens (creating if absent) the database at `path` in `store`, replaying its WAL.
      * `settings` is a JSON object of SlateDB settings (see `settings.rs`).
      */
-    static open(path: string, store: any, settings?: string | null): Promise<Database>;
+    static open(path: string, store: any, settings?: string | null, cache_bytes?: number | null): Promise<Database>;
     /**
      * Stores `value` under `key`.
      */
@@ -80,7 +80,7 @@ export interface InitOutput {
     readonly database_get: (a: number, b: number, c: number) => any;
     readonly database_getMany: (a: number, b: any) => any;
     readonly database_manifest: (a: number) => [number, number, number, number];
-    readonly database_open: (a: number, b: number, c: any, d: number, e: number) => any;
+    readonly database_open: (a: number, b: number, c: any, d: number, e: number, f: number, g: number) => any;
     readonly database_put: (a: number, b: number, c: number, d: number, e: number, f: number) => any;
     readonly database_scan: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number) => any;
     readonly database_write: (a: number, b: number, c: number, d: number) => any;

@@ -100,9 +100,11 @@ export class Database {
      * @param {string} path
      * @param {any} store
      * @param {string | null} [settings]
+     * @param {number | null} [cache_bytes]
      * @returns {Promise<Database>}
      */
-    static open(path, store, settings) {
+    static open(path, store, settings, cache_bytes) {
+        const val3 = +(isLikeNone(cache_bytes) ? 0 : cache_bytes);
         let ptr0, len0, ptr1, len1;
         try {
             ptr0 = passStringToWasm0(path, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
@@ -114,7 +116,7 @@ export class Database {
             if (ptr0) { wasm.__wbindgen_free(ptr0, len0 * 1, 1); }
             throw e;
         }
-        const ret = wasm.database_open(ptr0, len0, store, ptr1, len1);
+        const ret = wasm.database_open(ptr0, len0, store, ptr1, len1, !isLikeNone(cache_bytes), val3);
         return ret;
     }
     /**
@@ -473,12 +475,12 @@ function __wbg_get_imports() {
             return ret;
         },
         __wbindgen_generic_0000000000000001: function(arg0, arg1) {
-            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [Externref], shim_idx: 2798, ret: Result(Unit), inner_ret: Some(Result(Unit)) }, mutable: true }) -> Externref`.
+            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [Externref], shim_idx: 2795, ret: Result(Unit), inner_ret: Some(Result(Unit)) }, mutable: true }) -> Externref`.
             const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__hebf1c4e5cc18d1c5);
             return ret;
         },
         __wbindgen_generic_0000000000000002: function(arg0, arg1) {
-            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [], shim_idx: 2560, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
+            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [], shim_idx: 2636, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
             const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__ha0bb27c034b4b575);
             return ret;
         },

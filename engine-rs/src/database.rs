@@ -16,11 +16,15 @@ use slatedb::{Db, IterationOrder, WriteBatch};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
+use crate::block_cache::BlockCache;
 use crate::codec::{decode_batch, BatchOp};
 use crate::error::{closed, from_slatedb, invalid};
 use crate::iterator::ScanIterator;
 use crate::js_object_store::JsObjectStore;
 use crate::settings::settings_from_json;
+
+/// Default size of the block cache (SST blocks, indexes, filters).
+const DEFAULT_CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// SlateDB's limit on key length.
 const MAX_KEY_LEN: usize = u16::MAX as usize;
@@ -96,6 +100,7 @@ impl Database {
         path: String,
         store: JsValue,
         settings: Option<String>,
+        cache_bytes: Option<f64>,
     ) -> Result<Database, JsValue> {
         console_error_panic_hook::set_once();
         if path.trim_matches('/').is_empty() {
@@ -103,8 +108,17 @@ impl Database {
         }
         let settings = settings_from_json(settings.as_deref()).map_err(|e| invalid(&e))?;
         let object_store = Arc::new(JsObjectStore::new(store));
-        let db = Db::builder(path, object_store)
-            .with_settings(settings)
+        let cache_bytes = cache_bytes.unwrap_or(DEFAULT_CACHE_BYTES as f64);
+        if !(cache_bytes >= 0.0 && cache_bytes.is_finite()) {
+            return Err(invalid("cacheBytes must be a non-negative number of bytes"));
+        }
+        let mut builder = Db::builder(path, object_store).with_settings(settings);
+        builder = if cache_bytes == 0.0 {
+            builder.with_db_cache_disabled()
+        } else {
+            builder.with_db_cache(Arc::new(BlockCache::new(cache_bytes as u64)))
+        };
+        let db = builder
             .build()
             .await
             .map_err(from_slatedb)?;

@@ -85,6 +85,9 @@ fn map_error(path: &str, err: JsValue) -> object_store::Error {
         "NotFound" => object_store::Error::NotFound { path, source },
         "AlreadyExists" => object_store::Error::AlreadyExists { path, source },
         "Precondition" => object_store::Error::Precondition { path, source },
+        // Permanent failures: SlateDB retries every other error (with backoff, forever by
+        // default), which would turn a bad call into a hang.
+        "InvalidArgument" | "InvalidRange" => object_store::Error::NotSupported { source },
         _ => object_store::Error::Generic {
             store: STORE_NAME,
             source,
@@ -96,7 +99,14 @@ fn map_error(path: &str, err: JsValue) -> object_store::Error {
 async fn call(store: &JsValue, method: &str, args: &[JsValue]) -> Result<JsValue, JsValue> {
     let func: Function = Reflect::get(store, &method.into())?.dyn_into()?;
     let args: Array = args.iter().collect();
-    let returned = func.apply(store, &args)?;
+    // A method that throws before returning a promise is broken, not unavailable: don't retry.
+    let returned = func.apply(store, &args).map_err(|thrown| {
+        let message = Reflect::get(&thrown, &"message".into())
+            .ok()
+            .and_then(|m| m.as_string())
+            .unwrap_or_else(|| format!("{thrown:?}"));
+        crate::error::js_error("InvalidArgument", &format!("object store method {method}() threw: {message}"))
+    })?;
     JsFuture::from(Promise::resolve(&returned)).await
 }
 

@@ -3,6 +3,7 @@
 //! `object_store::ObjectStore` in [`js_object_store`]; [`database`] exports the database handle,
 //! [`iterator`] the paged scan iterator. The TypeScript face of all this is `ts/engine/`.
 
+mod block_cache;
 mod codec;
 mod database;
 mod error;

@@ -274,6 +274,70 @@ export function engineSuite(test, assert, makeStore) {
     await cleanup();
   });
 
+  test('the block cache serves repeated reads of flushed data without the object store', async () => {
+    const { store, cleanup } = await makeStore();
+    let gets = 0;
+    const counting = {
+      put: (...a) => store.put(...a),
+      get: (...a) => {
+        gets++;
+        return store.get(...a);
+      },
+      head: (...a) => store.head(...a),
+      list: (...a) => store.list(...a),
+      delete: (...a) => store.delete(...a),
+      copy: (...a) => store.copy(...a),
+    };
+    for (const [cacheBytes, expectSecondReadGets] of [[undefined, false], [0, true]]) {
+      const path = `cache-${cacheBytes ?? 'default'}`;
+      const db = await SlateDb.open(path, { objectStore: counting, settings: FAST, cacheBytes });
+      const batch = new WriteBatch();
+      for (let i = 0; i < 500; i++) batch.put(b(`k${String(i).padStart(4, '0')}`), b(`v${i}`));
+      await db.write(batch);
+      await db.flush('memtable');
+      await db.close();
+      const reopened = await SlateDb.open(path, { objectStore: counting, settings: FAST, cacheBytes });
+      assert.is(s(await reopened.get(b('k0123'))), 'v123');
+      const before = gets;
+      assert.is(s(await reopened.get(b('k0124'))), 'v124');
+      assert.is(gets > before, expectSecondReadGets, `cacheBytes=${cacheBytes}: object-store gets on the second read: ${gets - before}`);
+      await reopened.close();
+    }
+    await cleanup();
+  });
+
+  test('a store that fails permanently makes open fail, not hang, and says why', async () => {
+    const { store, cleanup } = await makeStore();
+    const refusing = {
+      put: async (key) => {
+        const err = new Error(`refusing to write ${key}`);
+        err.code = 'InvalidArgument';
+        throw err;
+      },
+      get: (...a) => store.get(...a),
+      head: (...a) => store.head(...a),
+      list: (...a) => store.list(...a),
+      delete: (...a) => store.delete(...a),
+      copy: (...a) => store.copy(...a),
+    };
+    try {
+      await SlateDb.open('db', { objectStore: refusing, settings: FAST });
+      assert.unreachable('open should fail');
+    } catch (err) {
+      assert.instance(err, SlateDbError);
+      assert.match(err.message, /refusing to write/);
+    }
+    const throwing = { ...refusing, put: () => { throw new TypeError('put is broken'); } };
+    try {
+      await SlateDb.open('db', { objectStore: throwing, settings: FAST });
+      assert.unreachable('open should fail');
+    } catch (err) {
+      assert.instance(err, SlateDbError);
+      assert.match(err.message, /put\(\) threw: put is broken/);
+    }
+    await cleanup();
+  });
+
   test('100,000 keys: many L0 SSTs, compacted into sorted runs, all read back after reopen', async () => {
     const settings = {
       ...FAST,

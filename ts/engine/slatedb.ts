@@ -29,6 +29,11 @@ export interface SlateDbOpenOptions {
    * or as soon as it is in memory (`false`; faster, and lost on a crash before the next flush).
    */
   awaitDurable?: boolean;
+  /**
+   * Bytes of SST blocks, indexes and filters kept in memory (an LRU cache), so repeated reads of
+   * flushed data do not go back to the object store. Default 64 MiB; `0` turns the cache off.
+   */
+  cacheBytes?: number;
 }
 
 /** Per-write options. */
@@ -130,12 +135,17 @@ export class SlateDb {
     if (settings !== undefined && (settings === null || typeof settings !== 'object' || Array.isArray(settings))) {
       throw new SlateDbError('INVALID_ARGUMENT', 'settings must be an object of SlateDB settings');
     }
+    const cacheBytes = options.cacheBytes;
+    if (cacheBytes !== undefined && !(Number.isFinite(cacheBytes) && cacheBytes >= 0)) {
+      throw new SlateDbError('INVALID_ARGUMENT', 'cacheBytes must be a non-negative number of bytes');
+    }
     const engine = await loadEngine();
     const raw = await engineCall(() =>
       engine.Database.open(
         path.replace(/^\/+|\/+$/g, ''),
         options.objectStore,
         settings === undefined ? undefined : JSON.stringify(settings),
+        cacheBytes,
       ),
     );
     return new SlateDb(raw, options.awaitDurable ?? true);

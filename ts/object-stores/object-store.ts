@@ -113,7 +113,13 @@ export interface ObjectStore {
   copy(from: string, to: string, options?: CopyOptions): Promise<void>;
 }
 
-/** The failures the engine distinguishes. */
+/**
+ * The failures the engine distinguishes. `NotFound`, `AlreadyExists` and `Precondition` are answers
+ * SlateDB acts on; `InvalidRange` and `InvalidArgument` are permanent failures it reports without
+ * retrying. Any other error (a network failure, a throttled request) is treated as transient and
+ * retried by SlateDB with backoff (bounded by the `objectStoreMaxRetries` setting; unbounded by
+ * default), as is any rejection that carries no code.
+ */
 export type ObjectStoreErrorCode =
   | 'NotFound'
   | 'AlreadyExists'
