@@ -4,11 +4,6 @@
 // cannot install a server on this machine.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   S3Client,
   CreateBucketCommand,
@@ -18,44 +13,16 @@ import {
 } from '@aws-sdk/client-s3';
 import { S3ObjectStore, objectStoreFromLocation } from 'streamstate';
 import { objectStoreSuite } from './conformance/object-store-suite.mjs';
+import { skipLoudly, startS3Server } from './helpers/s3-server.mjs';
 
-const repoRoot = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const script = path.join(repoRoot, 'scripts', 's3-server.sh');
-const state = mkdtempSync(path.join(tmpdir(), 'streamstate-s3-test-'));
-const scriptEnv = { ...process.env, STREAMSTATE_S3_STATE: state };
 const encode = (text) => new TextEncoder().encode(text);
 const decode = (data) => new TextDecoder().decode(data);
 
-const started = spawnSync('bash', [script, 'start'], { env: scriptEnv, stdio: ['ignore', 'inherit', 'inherit'] });
-process.on('exit', () => {
-  spawnSync('bash', [script, 'stop'], { env: scriptEnv, stdio: 'ignore' });
-  rmSync(state, { recursive: true, force: true });
-});
+const server = startS3Server();
+if (server === undefined) skipLoudly(suite, 'S3ObjectStore');
+else await runAgainstServer(server.clientConfig);
 
-if (started.status === 3) {
-  const reason = 'S3 tests SKIPPED: scripts/s3-server.sh cannot install an S3 server on this machine (see above)';
-  console.error(`\n${'!'.repeat(reason.length)}\n${reason}\n${'!'.repeat(reason.length)}\n`);
-  const skipped = suite('S3ObjectStore (no server)');
-  skipped.skip(reason, () => {});
-  skipped.run();
-} else {
-  if (started.status !== 0) throw new Error(`scripts/s3-server.sh start failed with status ${started.status}`);
-  await runAgainstServer(readEnv());
-}
-
-function readEnv() {
-  const out = spawnSync('bash', [script, 'env'], { env: scriptEnv, encoding: 'utf8' });
-  if (out.status !== 0) throw new Error(`scripts/s3-server.sh env failed: ${out.stderr}`);
-  return Object.fromEntries([...out.stdout.matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1], m[2]]));
-}
-
-async function runAgainstServer(env) {
-  const clientConfig = {
-    endpoint: env.S3_ENDPOINT,
-    region: env.S3_REGION,
-    forcePathStyle: true,
-    credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY },
-  };
+async function runAgainstServer(clientConfig) {
   const client = new S3Client(clientConfig);
   const bucket = 'streamstate-tests';
   await client.send(new CreateBucketCommand({ Bucket: bucket }));

@@ -8,10 +8,13 @@ import path from 'node:path';
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const pattern = process.argv[2] ?? '\\.test\\.mjs$';
 const uvu = path.join(root, 'node_modules', 'uvu', 'bin.js');
+// Plain output (the summary is parsed below); NO_COLOR alone, since Node warns when both are set.
+const env = { ...process.env, NO_COLOR: '1' };
+delete env.FORCE_COLOR;
 const child = spawn(process.execPath, [uvu, 'tests', pattern], {
   cwd: root,
   stdio: ['ignore', 'pipe', 'inherit'],
-  env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+  env,
 });
 let out = '';
 child.stdout.on('data', (chunk) => {
