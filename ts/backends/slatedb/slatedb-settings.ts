@@ -48,12 +48,19 @@ export interface SlateDbBackendSettings {
 
 /** {@link SlateDbBackendSettings} validated, defaults filled in. */
 export interface ResolvedSlateDbBackendSettings {
+  /** @see SlateDbBackendSettings.objectStore */
   readonly objectStore: ObjectStore | string | undefined;
+  /** @see SlateDbBackendSettings.objectStoreOptions */
   readonly objectStoreOptions: ObjectStoreLocationOptions;
+  /** @see SlateDbBackendSettings.root */
   readonly root: string | undefined;
+  /** @see SlateDbBackendSettings.awaitDurable */
   readonly awaitDurable: boolean;
+  /** @see SlateDbBackendSettings.lockTtlMs */
   readonly lockTtlMs: number;
+  /** @see SlateDbBackendSettings.lockRenewIntervalMs */
   readonly lockRenewIntervalMs: number;
+  /** @see SlateDbBackendSettings.settings */
   readonly settings: SlateDbSettings | undefined;
 }
 
