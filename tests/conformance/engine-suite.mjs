@@ -338,6 +338,33 @@ export function engineSuite(test, assert, makeStore) {
     await cleanup();
   });
 
+  test('an unavailable object store gives UNAVAILABLE once retries run out; durable data survives it', async () => {
+    const { store, cleanup } = await makeStore();
+    let down = false;
+    const outage = () => Promise.reject(new Error('connection reset by peer'));
+    const flaky = {
+      put: (...a) => (down ? outage() : store.put(...a)),
+      get: (...a) => (down ? outage() : store.get(...a)),
+      head: (...a) => (down ? outage() : store.head(...a)),
+      list: (...a) => (down ? outage() : store.list(...a)),
+      delete: (...a) => (down ? outage() : store.delete(...a)),
+      copy: (...a) => (down ? outage() : store.copy(...a)),
+    };
+    const settings = { ...FAST, objectStoreMaxRetries: 2 };
+    const db = await SlateDb.open('db', { objectStore: flaky, settings });
+    await db.put(b('before'), b('durable'));
+    down = true;
+    const err = await expectCode(() => db.put(b('during'), b('x')), 'UNAVAILABLE', assert);
+    assert.match(err.message, /connection reset by peer/);
+    await expectCode(SlateDb.open('other', { objectStore: flaky, settings }), 'UNAVAILABLE', assert);
+    down = false;
+    await db.close().catch(() => {});
+    const reopened = await SlateDb.open('db', { objectStore: flaky, settings });
+    assert.is(s(await reopened.get(b('before'))), 'durable');
+    await reopened.close();
+    await cleanup();
+  });
+
   test('100,000 keys: many L0 SSTs, compacted into sorted runs, all read back after reopen', async () => {
     const settings = {
       ...FAST,
