@@ -349,7 +349,7 @@ function registeredBackend(name: BackendName): RegisteredStoreBackend {
   const entry = getStoreBackend(name);
   if (entry === undefined) {
     throw new InvalidOptionsError(
-      `The "${String(name)}" backend is not available for state stores in this build; use "rocksdb" or "memory".`,
+      `The "${String(name)}" backend is not available for state stores; use "rocksdb", "slatedb" or "memory".`,
     );
   }
   return entry;
