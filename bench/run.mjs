@@ -190,4 +190,4 @@ if (args.json) {
   const plain = Object.fromEntries([...results].map(([title, row]) => [title, row]));
   console.log(JSON.stringify({ facts, sizes, backends: ran.map((b) => b.id), results: plain, engine }, null, 2));
 }
-console.log(`\ntotal ${((now() - started) / 1000).toFixed(1)} s`);
+console.log(`\ntotal ${((now() - started) / 1000).toFixed(1)} s; load average at the end ${machineFacts().loadAverage1m}`);

@@ -24,12 +24,14 @@ export function machineFacts() {
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     node: process.version,
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    // Other work on the machine skews every number: say how busy it was when the run started.
+    loadAverage1m: Number(os.loadavg()[0].toFixed(2)),
   };
 }
 
 /** @returns one line of machine facts */
 export function formatMachineFacts(facts) {
-  return `${facts.cpu}, ${facts.cores} cores, ${facts.memoryGiB} GiB, ${facts.os}, Node ${facts.node}, ${facts.date}`;
+  return `${facts.cpu}, ${facts.cores} cores, ${facts.memoryGiB} GiB, ${facts.os}, Node ${facts.node}, ${facts.date}, load average ${facts.loadAverage1m}`;
 }
 
 /** Milliseconds since an arbitrary origin, high resolution. */
