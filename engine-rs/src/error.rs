@@ -26,10 +26,34 @@ pub fn closed() -> JsValue {
     )
 }
 
+/// The verifier failures of the flatbuffers crate (its `InvalidFlatbuffer` variants). SlateDB reports
+/// most undecodable objects as data errors, but a manifest that fails verification inside its
+/// transactional-object layer arrives as an internal error carrying one of these names.
+const FLATBUFFER_FAILURES: &[&str] = &[
+    "RangeOutOfBounds",
+    "MissingRequiredField",
+    "InconsistentUnion",
+    "Utf8Error",
+    "MissingNullTerminator",
+    "Unaligned",
+    "SignedOffsetOutOfBounds",
+    "TooManyTables",
+    "ApparentSizeTooLarge",
+    "DepthLimitReached",
+];
+
+fn is_undecodable(detail: &str) -> bool {
+    FLATBUFFER_FAILURES.iter().any(|name| detail.contains(name))
+}
+
 /// Maps a SlateDB error to a JS error with a code and a message that says what to do.
 pub fn from_slatedb(err: slatedb::Error) -> JsValue {
     let detail = err.to_string();
-    let (code, advice) = match err.kind() {
+    let kind = match err.kind() {
+        ErrorKind::Internal if is_undecodable(&detail) => ErrorKind::Data,
+        kind => kind,
+    };
+    let (code, advice) = match kind {
         ErrorKind::Closed(CloseReason::Fenced) => (
             "FENCED",
             "another writer opened this database and fenced this one; close this handle \

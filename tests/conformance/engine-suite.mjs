@@ -365,6 +365,22 @@ export function engineSuite(test, assert, makeStore) {
     await cleanup();
   });
 
+  test('a truncated or garbage manifest is DATA_CORRUPTION at open', async () => {
+    const { store, cleanup } = await makeStore();
+    const db = await SlateDb.open('db', { objectStore: store, settings: FAST });
+    await db.put(b('k'), b('v'));
+    await db.close();
+    const manifests = (await store.list('db/manifest/')).map((m) => m.key);
+    const latest = manifests[manifests.length - 1];
+    const { data } = await store.get(latest);
+    for (const broken of [data.slice(0, data.length >> 1), b('not a manifest at all')]) {
+      await store.put(latest, broken);
+      const err = await expectCode(SlateDb.open('db', { objectStore: store, settings: FAST }), 'DATA_CORRUPTION', assert);
+      assert.match(err.message, /manifest/i);
+    }
+    await cleanup();
+  });
+
   test('100,000 keys: many L0 SSTs, compacted into sorted runs, all read back after reopen', async () => {
     const settings = {
       ...FAST,
