@@ -276,7 +276,12 @@ export function startWorkerd(command, configPath, socketNames, { timeoutMs = 30_
     const stop = () =>
       new Promise((done) => {
         if (child.exitCode !== null || child.signalCode !== null) return done();
-        child.once('exit', () => done());
+        // SIGTERM drains open requests; one that never ends would keep workerd up, so not for long.
+        const force = setTimeout(() => child.kill('SIGKILL'), 5000);
+        child.once('exit', () => {
+          clearTimeout(force);
+          done();
+        });
         child.kill('SIGTERM');
       });
     const fail = (error) => {
