@@ -88,11 +88,6 @@ function loudSkip(name, reason) {
   skipped.run();
 }
 
-/** Says, loudly, that a known problem (docs/runtimes.md, "Known limits") is still there. */
-function knownProblem(text) {
-  process.stderr.write(`\n  KNOWN PROBLEM (docs/runtimes.md): ${text}\n`);
-}
-
 /** A copy of `object` without `keys`. */
 const without = (object, ...keys) => Object.fromEntries(Object.entries(object).filter(([key]) => !keys.includes(key)));
 
@@ -276,25 +271,18 @@ if (workerd.unavailable) {
       'workerd no-node',
       ['version', 'engineLocalFiles', 'stateRocksdb'],
     );
-    // Where there is no node:fs, LocalFileObjectStore and a file backend must fail, and say why.
-    // Today they let workerd's raw module error through (no code); the engine takes that for a
-    // transient failure and retries, so SlateDb.open does not settle. Both are known problems
-    // (docs/runtimes.md, "Known limits"): accepted here as they are, with a banner, and a fix
-    // (a coded error, a rejected open) passes too. Opening must never succeed.
+    // Where there is no node:fs, LocalFileObjectStore and a file backend must fail with a code and
+    // say why; SlateDb.open must reject (a permanent failure), never hang retrying.
     const { storeError, open } = result.engineLocalFiles;
     assert.ok(storeError, `LocalFileObjectStore failed: ${JSON.stringify(result.engineLocalFiles)}`);
     assert.match(storeError.message, /node:fs/);
     const rocksError = result.stateRocksdb.error;
     assert.ok(rocksError, `backend 'rocksdb' failed: ${JSON.stringify(result.stateRocksdb)}`);
     assert.match(rocksError.message, /node:fs\/promises|BACKEND_UNAVAILABLE|native addon/);
-    if (open === `still pending after 2000 ms`) {
-      knownProblem('workerd without node:fs: SlateDb.open on a LocalFileObjectStore retries the raw "No such module" error instead of rejecting');
-    } else {
-      assert.type(open, 'object', `SlateDb.open on a LocalFileObjectStore without node:fs must reject, got ${JSON.stringify(open)}`);
-      assert.ok(open.code, `with a code: ${JSON.stringify(open)}`);
-    }
-    if (storeError.code === null) knownProblem(`workerd without node:fs: LocalFileObjectStore throws "${storeError.message}" without a code`);
-    if (rocksError.code === null) knownProblem(`workerd without node:fs: backend 'rocksdb' fails with "${rocksError.message}" without a code`);
+    assert.type(open, 'object', `SlateDb.open on a LocalFileObjectStore without node:fs must reject, got ${JSON.stringify(open)}`);
+    assert.ok(open.code, `with a code: ${JSON.stringify(open)}`);
+    assert.is(storeError.code, 'InvalidArgument', `LocalFileObjectStore without node:fs: ${JSON.stringify(storeError)}`);
+    assert.ok(rocksError.code, `backend 'rocksdb' without node:fs fails with a code: ${JSON.stringify(rocksError)}`);
   });
 
   s('streamstate/slim with the .wasm module imported by the worker', () => {

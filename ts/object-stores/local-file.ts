@@ -287,7 +287,19 @@ export class LocalFileObjectStore implements ObjectStore {
     // node:fs is imported only when no fs was given, so bundles for other runtimes never need it.
     this.#fs ??= this.#fsOption
       ? Promise.resolve(this.#fsOption.promises)
-      : import('node:fs').then((nodeFs) => nodeFs.promises as unknown as FileSystemPromisesLike);
+      : import('node:fs').then(
+          (nodeFs) => nodeFs.promises as unknown as FileSystemPromisesLike,
+          (cause: unknown) => {
+            // A permanent failure (InvalidArgument), so the engine reports it instead of retrying.
+            throw invalidArgument(
+              '',
+              `LocalFileObjectStore needs node:fs, which this runtime does not provide ` +
+                `(${(cause as Error)?.message ?? cause}); pass an fs-like object as { fs }, or use ` +
+                'MemoryObjectStore or S3ObjectStore',
+              cause,
+            );
+          },
+        );
     return this.#fs;
   }
 

@@ -332,7 +332,14 @@ export class StateStoreManager {
 
   async #createDirectory(): Promise<void> {
     if (!registeredBackend(this.backend).storeBackend.localDirectory) return;
-    const { mkdir, stat } = await import('node:fs/promises');
+    const { mkdir, stat } = await import('node:fs/promises').catch((cause: unknown) => {
+      throw new StateDirectoryError(
+        `The "${this.backend}" backend keeps its files in a local directory, and this runtime has no file system ` +
+          `(node:fs/promises: ${(cause as Error)?.message ?? cause}). Use backend "slatedb" with an object store ` +
+          '(e.g. slatedbOptions.objectStore = "s3://bucket/prefix" or "memory://"), or "memory".',
+        { cause },
+      );
+    });
     const existing = await stat(this.stateDir).catch(() => undefined);
     if (existing !== undefined && !existing.isDirectory()) {
       throw new StateDirectoryError(`The state directory "${this.stateDir}" exists and is not a directory; remove it or choose another stateDir.`);
