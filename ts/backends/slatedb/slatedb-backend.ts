@@ -110,6 +110,7 @@ export class SlateDbBackend implements Backend {
         engine,
         lease,
         families: await SlateDbDatabase.readFamilies(engine),
+        awaitDurable: settings.awaitDurable,
       });
       await database.createFamilies(families);
       return database;

@@ -35,6 +35,8 @@ export interface SlateDbDatabaseParts {
   lease: DatabaseLease;
   /** The families that exist (read from the registry at open). */
   families: Set<string>;
+  /** Whether `write` resolves only once the batch is in object storage. */
+  awaitDurable: boolean;
 }
 
 const EMPTY = new Uint8Array(0);
@@ -48,6 +50,7 @@ export class SlateDbDatabase implements BackendDatabase {
   readonly #engine: SlateDb;
   readonly #lease: DatabaseLease;
   readonly #families: Set<string>;
+  readonly #awaitDurable: boolean;
   readonly #ranges = new Map<string, FamilyRange>();
   /** Engine scans in progress, closed before the engine is. */
   readonly #scans = new Set<AsyncIterator<[Uint8Array, Uint8Array]>>();
@@ -64,6 +67,7 @@ export class SlateDbDatabase implements BackendDatabase {
     this.#lease = parts.lease;
     this.#families = parts.families;
     this.#families.add(DEFAULT_CF);
+    this.#awaitDurable = parts.awaitDurable;
   }
 
   /**
@@ -124,7 +128,11 @@ export class SlateDbDatabase implements BackendDatabase {
     await this.#lease.assertHeld();
     this.#assertOpen('write');
     try {
-      await this.#engine.write(batch);
+      // A durable write flushes the WAL at once rather than waiting for the next flushInterval
+      // tick: a state flush is one large batch per partition, so there is nothing to group-commit
+      // it with, and the commit then costs one object PUT instead of up to a whole interval.
+      await this.#engine.write(batch, { awaitDurable: false });
+      if (this.#awaitDurable) await this.#engine.flush('wal');
     } catch (error) {
       throw this.#translate('write', error);
     }
