@@ -3,7 +3,8 @@
 // run on native SlateDB, so the table separates what the wasm build costs from what SlateDB's
 // design costs. Column families are key prefixes exactly as in the wasm backend
 // (`__cf::<name>::key`, names escaped, a `__families::<name>` registry key written with a family's
-// first write). No lease (native SlateDB's own fencing only), no corruption handling: not a product.
+// first write), and a durable write is a non-waiting write followed by a WAL flush, as in the wasm
+// backend. No lease (native SlateDB's own fencing only), no corruption handling: not a product.
 import path from 'node:path';
 import { closeNative, nativeScan, openNative } from './native-slatedb.mjs';
 
@@ -77,8 +78,11 @@ class NativeDatabase {
         if (value === undefined) batch.delete(stored);
         else batch.put(stored, value);
       }
-      const handle = await this.#db.write_with_options(batch, { await_durable: this.#awaitDurable });
+      // As the wasm backend does: write without waiting, then force the WAL out when durable
+      // (rather than waiting up to a flush_interval for the next tick).
+      const handle = await this.#db.write_with_options(batch, { await_durable: false });
       handle?.dispose?.();
+      if (this.#awaitDurable) await this.#db.flush_with_options({ flush_type: this.#slatedb.FlushType.Wal });
     } finally {
       batch.dispose();
     }
