@@ -47,6 +47,11 @@ fn merge(base: &mut Value, overrides: &Value, path: &str) -> Result<(), String> 
                 known.join(", ")
             ));
         };
+        // SlateDB names codecs as enum variants ("Lz4"); accept the lowercase spelling too.
+        let value = &match (key.as_str(), value) {
+            ("compression_codec", Value::String(codec)) => Value::String(codec_variant(codec)),
+            _ => value.clone(),
+        };
         match (&*current, value) {
             // A duration given as a number of milliseconds.
             (Value::String(_), Value::Number(n)) => {
@@ -60,6 +65,16 @@ fn merge(base: &mut Value, overrides: &Value, path: &str) -> Result<(), String> 
         }
     }
     Ok(())
+}
+
+fn codec_variant(codec: &str) -> String {
+    match codec.to_ascii_lowercase().as_str() {
+        "snappy" => "Snappy".into(),
+        "lz4" => "Lz4".into(),
+        "zlib" => "Zlib".into(),
+        "zstd" => "Zstd".into(),
+        _ => codec.to_string(),
+    }
 }
 
 fn merge_into(base: &mut Value, overrides: &Value) -> Result<(), String> {

@@ -12,7 +12,8 @@ import { checkKey, checkValue, WriteBatch } from './write-batch.js';
  * - `l0SstSizeBytes` (wasm default 4 MiB): memtable size at which an L0 SST is written.
  * - `maxUnflushedBytes` (wasm default 64 MiB): writes wait when this much is not yet in L0.
  * - `l0MaxSsts` (default 8): writes wait when L0 holds this many SSTs (the compactor drains it).
- * - `compressionCodec`: `"snappy"`, `"lz4"` or `"zlib"` (pure-Rust codecs; zstd is not built in).
+ * - `compressionCodec`: `"snappy"`, `"lz4"` or `"zlib"` (any case; pure-Rust codecs; zstd is not
+ *   built in, so a database written natively with zstd cannot be read here).
  * - `compactorOptions` (`pollInterval`, `maxConcurrentCompactions`, `worker.maxSstSize`...),
  *   `garbageCollectorOptions`, or `null` to turn either off.
  */
