@@ -25,21 +25,6 @@ export function utf8Decode(bytes: Uint8Array): string {
   return strictDecoder.decode(bytes);
 }
 
-/**
- * @param parts - byte strings
- * @returns one new array holding them in order
- */
-export function concatBytes(...parts: Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const part of parts) length += part.length;
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
 
 /**
  * One character per byte (code 0-255). Two such strings compare with `<` exactly as the bytes
@@ -76,3 +61,5 @@ export function bytesRepr(bytes: Uint8Array, limit = 64): string {
   }
   return text + (bytes.length > limit ? `'... (${bytes.length} bytes)` : "'");
 }
+
+export { concatBytes } from '../bytes.js';

@@ -1,3 +1,3 @@
 export { MemoryBackend, memoryBackend, MEMORY_LOCKED } from './memory-backend.js';
 export { MemoryDatabase } from './memory-database.js';
-export { compareBytes } from './compare-bytes.js';
+export { compareBytes } from '../../bytes.js';

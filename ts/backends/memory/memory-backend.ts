@@ -14,7 +14,7 @@ import { DEFAULT_CF } from '../backend.js';
 import { StoreLockError } from '../../errors.js';
 import { MemoryDatabase, type MemoryDatabaseData } from './memory-database.js';
 import { SortedEntries } from './sorted-entries.js';
-import { assertColumnFamilyName } from './validate-arguments.js';
+import { assertColumnFamilyName } from '../validate-arguments.js';
 
 /** Code of the {@link StoreLockError} the memory backend throws for a path that is already open. */
 export const MEMORY_LOCKED = 'MEMORY_LOCKED';

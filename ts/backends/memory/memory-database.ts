@@ -7,7 +7,7 @@
 import type { BackendDatabase, BackendSupports, BatchOperation, IterateOptions } from '../backend.js';
 import { BackendClosedError } from '../errors.js';
 import { lowerBound, SortedEntries } from './sorted-entries.js';
-import { assertBatch, assertColumnFamilyName, assertKey, assertKeys, checkIterateOptions } from './validate-arguments.js';
+import { assertBatch, assertColumnFamilyName, assertKey, assertKeys, checkIterateOptions } from '../validate-arguments.js';
 
 /** The data of one memory database, which outlives its handles (kept by the backend's registry). */
 export interface MemoryDatabaseData {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { compareBytes } from './compare-bytes.js';
+import { compareBytes } from '../../bytes.js';
 
 /** Below this many changes, inserting key by key is cheaper than merging the whole family. */
 const MERGE_THRESHOLD = 32;

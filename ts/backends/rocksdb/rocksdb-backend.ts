@@ -16,7 +16,7 @@ import type { Backend, BackendOpenOptions, BackendSupports } from '../backend.js
 import { DEFAULT_CF } from '../backend.js';
 import { RocksDBLockError } from '../../errors.js';
 import { BackendInvalidArgumentError } from '../errors.js';
-import { assertColumnFamilyName } from '../memory/validate-arguments.js';
+import { assertColumnFamilyName } from '../validate-arguments.js';
 import { columnFamiliesFromOptionsFile } from './column-family-discovery.js';
 import { openRocksLevel } from './open-rocks-level.js';
 import { loadRocksDbAddon } from './rocksdb-addon.js';

@@ -10,8 +10,8 @@
  */
 import type { BackendDatabase, BackendSupports, BatchOperation, IterateOptions } from '../backend.js';
 import { BackendClosedError } from '../errors.js';
-import { compareBytes } from '../memory/compare-bytes.js';
-import { assertBatch, assertColumnFamilyName, assertKeys, checkIterateOptions } from '../memory/validate-arguments.js';
+import { compareBytes } from '../../bytes.js';
+import { assertBatch, assertColumnFamilyName, assertKeys, checkIterateOptions } from '../validate-arguments.js';
 import type { AddonIterator, RocksLevelHandle } from './rocksdb-addon.js';
 
 /** Entries fetched per step after the first; the first fetches one, for callers that stop early. */

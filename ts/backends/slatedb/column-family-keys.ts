@@ -13,6 +13,7 @@
  */
 import { BackendInvalidArgumentError } from '../errors.js';
 import { MAX_KEY_BYTES } from '../../engine/write-batch.js';
+import { concatBytes } from '../../bytes.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -65,7 +66,7 @@ export function unescapeFamilyName(escaped: string): string {
  * @throws BackendInvalidArgumentError for an invalid name (see {@link escapeFamilyName})
  */
 export function familyRange(name: string): FamilyRange {
-  const prefix = concat(FAMILY_PREFIX, encoder.encode(escapeFamilyName(name)), FAMILY_SUFFIX);
+  const prefix = concatBytes(FAMILY_PREFIX, encoder.encode(escapeFamilyName(name)), FAMILY_SUFFIX);
   const end = prefix.slice();
   // The prefix ends with ':' (0x3a), so incrementing the last byte never carries.
   end[end.length - 1]! += 1;
@@ -86,7 +87,7 @@ export function storedKey(range: FamilyRange, key: Uint8Array): Uint8Array {
       `A key is ${key.length} bytes; with this column family's prefix, SlateDB keys may be at most ${limit} bytes. Use shorter keys.`,
     );
   }
-  return concat(range.prefix, key);
+  return concatBytes(range.prefix, key);
 }
 
 /**
@@ -95,7 +96,7 @@ export function storedKey(range: FamilyRange, key: Uint8Array): Uint8Array {
  * @returns `__families::<escaped name>`
  */
 export function registryKey(name: string): Uint8Array {
-  return concat(REGISTRY_PREFIX, encoder.encode(escapeFamilyName(name)));
+  return concatBytes(REGISTRY_PREFIX, encoder.encode(escapeFamilyName(name)));
 }
 
 /** The key range of the registry: `[start, end)`. */
@@ -119,18 +120,6 @@ export function familyFromRegistryKey(key: Uint8Array): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const part of parts) length += part.length;
-  const joined = new Uint8Array(length);
-  let at = 0;
-  for (const part of parts) {
-    joined.set(part, at);
-    at += part.length;
-  }
-  return joined;
 }
 
 function isWellFormed(text: string): boolean {

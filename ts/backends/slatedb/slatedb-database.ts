@@ -10,8 +10,8 @@ import { WriteBatch } from '../../engine/write-batch.js';
 import type { BackendDatabase, BackendSupports, BatchOperation, IterateOptions } from '../backend.js';
 import { DEFAULT_CF } from '../backend.js';
 import { BackendClosedError } from '../errors.js';
-import { compareBytes } from '../memory/compare-bytes.js';
-import { assertBatch, assertKeys, checkIterateOptions } from '../memory/validate-arguments.js';
+import { compareBytes } from '../../bytes.js';
+import { assertBatch, assertKeys, checkIterateOptions } from '../validate-arguments.js';
 import {
   familyFromRegistryKey,
   familyRange,

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import type { BatchOperation, IterateOptions } from '../backend.js';
-import { BackendInvalidArgumentError } from '../errors.js';
+import type { BatchOperation, IterateOptions } from './backend.js';
+import { BackendInvalidArgumentError } from './errors.js';
 
 /**
  * Check a column family name.
