@@ -1,7 +1,7 @@
 // The Backend conformance suite against every backend built here, plus what only one backend has.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,6 +15,8 @@ import {
   StoreLockError,
 } from 'streamstate';
 import { backendSuite } from './conformance/backend-suite.mjs';
+import { rejectionOf, withTemporaryDirectory } from './helpers/fixtures.mjs';
+import { withHoldingChild } from './helpers/holding-child.mjs';
 
 const memory = suite('backend: memory');
 backendSuite(memory, assert, async () => {
@@ -57,37 +59,12 @@ const encoder = new TextEncoder();
 const text = (bytes) => (bytes === undefined ? undefined : new TextDecoder().decode(bytes));
 
 /** Runs `fn(dir)` with a fresh temporary directory, removed afterwards. */
-async function withTemporaryDirectory(fn) {
-  const root = await mkdtemp(path.join(tmpdir(), 'streamstate-rocksdb-only-'));
-  try {
-    await fn(root);
-  } finally {
-    await rm(root, { recursive: true, force: true });
-  }
-}
-
-/** Rejection of `promise`, failing the test when it resolves. */
-async function rejectionOf(promise) {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.unreachable('expected a rejection');
-}
+const withRocksdbDirectory = (fn) => withTemporaryDirectory('streamstate-rocksdb-only-', fn);
 
 rocksdbOnly('another process holding the database: StoreLockError until it exits; its writes survive its kill', async () => {
-  await withTemporaryDirectory(async (root) => {
+  await withRocksdbDirectory(async (root) => {
     const dbPath = path.join(root, 'held');
-    const child = spawn(process.execPath, [path.join(helpers, 'rocksdb-hold.mjs'), dbPath], {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
-    const exited = new Promise((resolve) => child.on('exit', resolve));
-    try {
-      await new Promise((resolve, reject) => {
-        child.stdout.on('data', (chunk) => chunk.toString().includes('open') && resolve());
-        child.on('exit', (code) => reject(new Error(`the holding child exited early (${code})`)));
-      });
+    await withHoldingChild('rocksdb-hold.mjs', [dbPath], async ({ child, exited }) => {
       const backend = new RocksDbBackend();
       const error = await rejectionOf(backend.open(dbPath));
       assert.instance(error, StoreLockError);
@@ -103,9 +80,7 @@ rocksdbOnly('another process holding the database: StoreLockError until it exits
       } finally {
         await db.close();
       }
-    } finally {
-      child.kill('SIGKILL');
-    }
+    });
   });
 });
 
@@ -120,7 +95,7 @@ for (const [what, corrupt] of [
   ],
 ]) {
   rocksdbOnly(`${what} at open: RocksDBCorruptedError; destroy then reopen gives an empty database`, async () => {
-    await withTemporaryDirectory(async (root) => {
+    await withRocksdbDirectory(async (root) => {
       const dbPath = path.join(root, 'corrupted');
       const backend = new RocksDbBackend();
       const db = await backend.open(dbPath);
@@ -146,7 +121,7 @@ for (const [what, corrupt] of [
 }
 
 rocksdbOnly('a write naming a new family reopens the database; reads and iterations carry on', async () => {
-  await withTemporaryDirectory(async (root) => {
+  await withRocksdbDirectory(async (root) => {
     const db = await new RocksDbBackend().open(path.join(root, 'db'));
     try {
       const keys = Array.from({ length: 2500 }, (_, i) => encoder.encode(`key-${String(i).padStart(5, '0')}`));
@@ -180,7 +155,7 @@ rocksdbOnly('a write naming a new family reopens the database; reads and iterati
 });
 
 rocksdbOnly('families are found at open even when RocksDB\'s OPTIONS files are unreadable', async () => {
-  await withTemporaryDirectory(async (root) => {
+  await withRocksdbDirectory(async (root) => {
     const dbPath = path.join(root, 'db');
     const backend = new RocksDbBackend();
     const db = await backend.open(dbPath, { columnFamilies: ['__metadata__'] });
@@ -201,7 +176,7 @@ rocksdbOnly('families are found at open even when RocksDB\'s OPTIONS files are u
 });
 
 rocksdbOnly('settings reach RocksDB; invalid ones are refused with BACKEND_INVALID_ARGUMENT', async () => {
-  await withTemporaryDirectory(async (root) => {
+  await withRocksdbDirectory(async (root) => {
     const dbPath = path.join(root, 'db');
     const backend = new RocksDbBackend();
     const db = await backend.open(dbPath, {
@@ -225,7 +200,7 @@ rocksdbOnly('settings reach RocksDB; invalid ones are refused with BACKEND_INVAL
 });
 
 rocksdbOnly('destroy refuses a directory holding files RocksDB did not write', async () => {
-  await withTemporaryDirectory(async (root) => {
+  await withRocksdbDirectory(async (root) => {
     await writeFile(path.join(root, 'precious.txt'), 'keep me');
     const error = await rejectionOf(new RocksDbBackend().destroy(root));
     assert.is(error.code, 'BACKEND_INVALID_ARGUMENT');
@@ -234,7 +209,7 @@ rocksdbOnly('destroy refuses a directory holding files RocksDB did not write', a
 });
 
 rocksdbOnly('without the native addon, open fails with BACKEND_UNAVAILABLE naming slatedb', async () => {
-  await withTemporaryDirectory(async (root) => {
+  await withRocksdbDirectory(async (root) => {
     const output = await new Promise((resolve, reject) => {
       execFile(process.execPath, [path.join(helpers, 'rocksdb-without-addon.mjs'), path.join(root, 'db')], (error, stdout) =>
         error ? reject(error) : resolve(stdout),

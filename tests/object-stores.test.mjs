@@ -163,16 +163,32 @@ local('a writer killed mid-put leaves a whole object, never a torn one', async (
   }
 });
 
-const RACE_SOURCE = `
+/**
+ * ESM source for a child run alongside others: opens a LocalFileObjectStore at argv[1] as `store`,
+ * prints "ready", waits for one line on stdin (the start signal, see runTogether), then runs `body`
+ * (which reads its own arguments from process.argv.slice(2)).
+ */
+const startedTogether = (body) => `
   import { LocalFileObjectStore } from 'streamstate';
   import { createInterface } from 'node:readline';
-  const [root, name, count] = process.argv.slice(1);
-  const store = new LocalFileObjectStore(root);
+  const store = new LocalFileObjectStore(process.argv[1]);
   await store.list('');
   console.log('ready');
   const lines = createInterface({ input: process.stdin });
   await new Promise((resolve) => lines.once('line', resolve));
   lines.close();
+${body}`;
+
+/** Starts one child of `source` per entry of `argsList`; once all are ready, starts them all; resolves to their exits. */
+async function runTogether(source, argsList) {
+  const children = argsList.map((args) => child(source, { args }));
+  await Promise.all(children.map((c) => c.printed('ready')));
+  for (const c of children) c.proc.stdin.end('go\n');
+  return Promise.all(children.map((c) => c.exited));
+}
+
+const RACE_SOURCE = startedTogether(`
+  const [name, count] = process.argv.slice(2);
   const won = [];
   for (let i = 0; i < Number(count); i++) {
     try {
@@ -183,15 +199,13 @@ const RACE_SOURCE = `
     }
   }
   console.log(JSON.stringify(won));
-`;
+`);
 
 local('create-if-absent across two processes: exactly one wins each key', async () => {
   const keys = 200;
-  const racers = ['left', 'right'].map((name) => ({ name, ...child(RACE_SOURCE, { args: [root, name, String(keys)] }) }));
-  await Promise.all(racers.map((r) => r.printed('ready')));
-  for (const r of racers) r.proc.stdin.end('go\n');
-  const results = await Promise.all(racers.map((r) => r.exited));
-  for (const [i, result] of results.entries()) assert.is(result.code, 0, `${racers[i].name} failed: ${result.stderr}`);
+  const racers = ['left', 'right'];
+  const results = await runTogether(RACE_SOURCE, racers.map((name) => [root, name, String(keys)]));
+  for (const [i, result] of results.entries()) assert.is(result.code, 0, `${racers[i]} failed: ${result.stderr}`);
   const wins = results.map((result) => JSON.parse(result.stdout.trim().split('\n').pop()));
   assert.is(wins[0].length + wins[1].length, keys, `every key has exactly one winner (${wins[0].length} + ${wins[1].length})`);
   const store = new LocalFileObjectStore(root);
@@ -201,16 +215,8 @@ local('create-if-absent across two processes: exactly one wins each key', async 
   assert.is((await store.list('race/')).length, keys);
 });
 
-const COUNTER_SOURCE = `
-  import { LocalFileObjectStore } from 'streamstate';
-  import { createInterface } from 'node:readline';
-  const [root, increments] = process.argv.slice(1);
-  const store = new LocalFileObjectStore(root);
-  await store.list('');
-  console.log('ready');
-  const lines = createInterface({ input: process.stdin });
-  await new Promise((resolve) => lines.once('line', resolve));
-  lines.close();
+const COUNTER_SOURCE = startedTogether(`
+  const [increments] = process.argv.slice(2);
   let conflicts = 0;
   for (let i = 0; i < Number(increments); i++) {
     for (;;) {
@@ -226,16 +232,13 @@ const COUNTER_SOURCE = `
     }
   }
   console.log(JSON.stringify({ conflicts }));
-`;
+`);
 
 local('compare-and-swap across two processes loses no update', async () => {
   const increments = 40;
   const store = new LocalFileObjectStore(root);
   await store.put('counter', encode('0'));
-  const workers = [0, 1].map(() => child(COUNTER_SOURCE, { args: [root, String(increments)] }));
-  await Promise.all(workers.map((w) => w.printed('ready')));
-  for (const w of workers) w.proc.stdin.end('go\n');
-  const results = await Promise.all(workers.map((w) => w.exited));
+  const results = await runTogether(COUNTER_SOURCE, [0, 1].map(() => [root, String(increments)]));
   for (const result of results) assert.is(result.code, 0, result.stderr);
   assert.is(decode((await store.get('counter')).data), String(2 * increments), 'every increment landed exactly once');
   const conflicts = results.map((r) => JSON.parse(r.stdout.trim().split('\n').pop()).conflicts);

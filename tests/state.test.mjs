@@ -2,11 +2,9 @@
 // process holding a partition, and corrupted partition directories.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   RocksDBCorruptedError,
   RocksDBLockError,
@@ -17,6 +15,8 @@ import {
 import { stateSuite } from './conformance/state-suite.mjs';
 import { MemoryChangelog } from './helpers/state-changelog.mjs';
 import { captureLogger } from './helpers/state-logger.mjs';
+import { rejectionOf, withTemporaryDirectory } from './helpers/fixtures.mjs';
+import { withHoldingChild } from './helpers/holding-child.mjs';
 
 let memoryNamespaces = 0;
 const memory = suite('state: memory');
@@ -39,35 +39,11 @@ rocksdb.run();
 // ---- RocksDB only ------------------------------------------------------------------------------
 
 const rocksdbOnly = suite('state: rocksdb specifics');
-const helpers = path.join(path.dirname(fileURLToPath(import.meta.url)), 'helpers');
-
-async function withStateDir(fn) {
-  const stateDir = await temporaryStateDir();
-  try {
-    await fn(stateDir);
-  } finally {
-    await rm(stateDir, { recursive: true, force: true });
-  }
-}
-
-async function rejectionOf(promise) {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.unreachable('expected a rejection');
-}
+const withStateDir = (fn) => withTemporaryDirectory('streamstate-state-', fn);
 
 rocksdbOnly('another process holding a partition: the second opener retries with backoff, then RocksDBLockError', async () => {
   await withStateDir(async (stateDir) => {
-    const child = spawn(process.execPath, [path.join(helpers, 'state-lock-holder.mjs'), stateDir], { stdio: ['pipe', 'pipe', 'inherit'] });
-    const exited = new Promise((resolve) => child.on('exit', resolve));
-    try {
-      await new Promise((resolve, reject) => {
-        child.stdout.on('data', (chunk) => chunk.toString().includes('open') && resolve());
-        child.on('exit', (code) => reject(new Error(`the holding child exited early (${code})`)));
-      });
+    await withHoldingChild('state-lock-holder.mjs', [stateDir], async ({ child, exited }) => {
       const log = captureLogger();
       const manager = new StateStoreManager({
         stateDir,
@@ -95,9 +71,7 @@ rocksdbOnly('another process holding a partition: the second opener retries with
       const { default: partition } = await manager.onPartitionAssign('topic', 0);
       assert.is(await partition.begin().asState().get('holder'), 'child', 'the holder\'s write is there once it is gone');
       await manager.close();
-    } finally {
-      child.kill('SIGKILL');
-    }
+    });
   });
 });
 

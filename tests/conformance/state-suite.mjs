@@ -56,30 +56,9 @@ import {
 } from 'streamstate';
 import { MemoryChangelog } from '../helpers/state-changelog.mjs';
 import { captureLogger } from '../helpers/state-logger.mjs';
+import { bytes, commit, contents, hex, makeScenario, rejection, text } from './support.mjs';
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-const bytes = (text) => encoder.encode(text);
-const text = (value) => (value === undefined ? undefined : decoder.decode(value));
-const hex = (value) => (value === undefined ? undefined : Array.from(value, (b) => b.toString(16).padStart(2, '0')).join(''));
 const { STARTED, PREPARED, COMPLETE, FAILED } = PartitionTransactionStatus;
-
-/** Resolves to the error `fn` throws (sync or async), failing the test when it does not throw. */
-async function rejection(assert, fn, message = 'expected an error') {
-  try {
-    await fn();
-  } catch (error) {
-    return error;
-  }
-  assert.ok(false, `${message}: expected an error, got success`);
-}
-
-/** Every entry of one column family of a partition, as [text key, text value]. */
-async function contents(partition, cfName = 'default') {
-  const entries = [];
-  for await (const [key, value] of partition.iterItems(undefined, undefined, { cfName })) entries.push([text(key), text(value)]);
-  return entries;
-}
 
 /**
  * Registers the suite.
@@ -89,42 +68,17 @@ async function contents(partition, cfName = 'default') {
  */
 export function stateSuite(test, assert, makeEnv) {
   /** Runs `fn(ctx)` with a fresh environment; managers made through ctx are closed afterwards. */
-  const scenario = (name, fn) =>
-    test(name, async () => {
-      const env = await makeEnv();
-      const managers = [];
-      const ctx = {
-        env,
-        /** Options for the env's backend under the manager's right field (rocksdbOptions, ...). */
-        backendOptions: (options) => ({ [`${env.backend}Options`]: options }),
-        manager: (options = {}) => {
-          const manager = new StateStoreManager({ stateDir: env.stateDir, backend: env.backend, ...options });
-          managers.push(manager);
-          return manager;
-        },
-        /** A manager with one store "default" on stream "topic", partition 0 assigned. */
-        async partition(options = {}, { streamId = 'topic', storeName = 'default', partition = 0 } = {}) {
-          const manager = ctx.manager(options);
-          const store = manager.registerStore(streamId, storeName);
-          const opened = await store.assignPartition(partition);
-          return { manager, store, partition: opened };
-        },
-      };
-      try {
-        await fn(ctx);
-      } finally {
-        for (const manager of managers) await manager.close().catch(() => undefined);
-        await env.cleanup();
-      }
-    });
-
-  /** Commits `writes(tx)` on a partition in one transaction. */
-  const commit = async (partition, writes, changelogOffset) => {
-    const tx = partition.begin();
-    await writes(tx);
-    await tx.prepare();
-    await tx.flush(changelogOffset);
-  };
+  const scenario = makeScenario(test, makeEnv, (ctx) => ({
+    /** Options for the env's backend under the manager's right field (rocksdbOptions, ...). */
+    backendOptions: (options) => ({ [`${ctx.env.backend}Options`]: options }),
+    /** A manager with one store "default" on stream "topic", partition 0 assigned. */
+    async partition(options = {}, { streamId = 'topic', storeName = 'default', partition = 0 } = {}) {
+      const manager = ctx.manager(options);
+      const store = manager.registerStore(streamId, storeName);
+      const opened = await store.assignPartition(partition);
+      return { manager, store, partition: opened };
+    },
+  }));
 
   // ---- §2, §3 serialization and layout -----------------------------------------------------------
 

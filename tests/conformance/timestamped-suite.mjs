@@ -13,7 +13,6 @@ import {
   GLOBAL_COUNTER_CF_NAME,
   MIN_ELIGIBLE_TIMESTAMPS_CF_NAME,
   PartitionTransactionStatus,
-  StateStoreManager,
   StateTransactionError,
   StoreAlreadyRegisteredError,
   TimestampedMemoryStore,
@@ -23,33 +22,13 @@ import {
   getStoreKind,
 } from 'streamstate';
 import { MemoryChangelog } from '../helpers/state-changelog.mjs';
+import { bytes, commit, contentsAs, hex, makeScenario, rejection, text, u64 } from './support.mjs';
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-const bytes = (value) => encoder.encode(value);
-const text = (value) => (value === undefined ? undefined : decoder.decode(value));
-const hex = (value) => Array.from(value, (b) => b.toString(16).padStart(2, '0')).join('');
-const u64 = (n) => n.toString(16).padStart(16, '0');
 const TIMESTAMPED_CFS = ['default', MIN_ELIGIBLE_TIMESTAMPS_CF_NAME, GLOBAL_COUNTER_CF_NAME];
 const K = bytes('k');
 
-async function rejection(assert, fn, message = 'expected an error') {
-  try {
-    await fn();
-  } catch (error) {
-    return error;
-  }
-  assert.ok(false, `${message}: expected an error, got success`);
-}
-
 /** Every entry of one column family of a partition, as [hex key, value as text, or hex for raw families]. */
-async function contents(partition, cfName = 'default') {
-  const entries = [];
-  for await (const [key, value] of partition.iterItems(undefined, undefined, { cfName })) {
-    entries.push([hex(key), cfName === MIN_ELIGIBLE_TIMESTAMPS_CF_NAME ? hex(value) : text(value)]);
-  }
-  return entries;
-}
+const contents = contentsAs((key, value, cfName) => [hex(key), cfName === MIN_ELIGIBLE_TIMESTAMPS_CF_NAME ? hex(value) : text(value)]);
 
 /**
  * Registers the suite.
@@ -58,38 +37,14 @@ async function contents(partition, cfName = 'default') {
  * @param makeEnv - async () => ({ backend, stateDir, cleanup })
  */
 export function timestampedSuite(test, assert, makeEnv) {
-  const scenario = (name, fn) =>
-    test(name, async () => {
-      const env = await makeEnv();
-      const managers = [];
-      const ctx = {
-        env,
-        manager: (options = {}) => {
-          const manager = new StateStoreManager({ stateDir: env.stateDir, backend: env.backend, ...options });
-          managers.push(manager);
-          return manager;
-        },
-        /** A timestamped store "join" on stream "topic", partition 0 assigned. */
-        async timestamped(settings = {}, options = {}) {
-          const manager = ctx.manager(options);
-          const store = manager.registerTimestampedStore('topic', 'join', { graceMs: 10, keepDuplicates: false, ...settings });
-          return { manager, store, partition: await store.assignPartition(0) };
-        },
-      };
-      try {
-        await fn(ctx);
-      } finally {
-        for (const manager of managers) await manager.close().catch(() => undefined);
-        await env.cleanup();
-      }
-    });
-
-  const commit = async (partition, work) => {
-    const tx = partition.begin();
-    await work(tx);
-    await tx.prepare();
-    await tx.flush();
-  };
+  const scenario = makeScenario(test, makeEnv, (ctx) => ({
+    /** A timestamped store "join" on stream "topic", partition 0 assigned. */
+    async timestamped(settings = {}, options = {}) {
+      const manager = ctx.manager(options);
+      const store = manager.registerTimestampedStore('topic', 'join', { graceMs: 10, keepDuplicates: false, ...settings });
+      return { manager, store, partition: await store.assignPartition(0) };
+    },
+  }));
 
   // ---- stores and layout ----------------------------------------------------------------------------
 

@@ -17,7 +17,6 @@ import {
   LATEST_TIMESTAMPS_CF_NAME,
   PartitionTransactionStatus,
   StateArgumentError,
-  StateStoreManager,
   StateTransactionError,
   StoreAlreadyRegisteredError,
   VALUES_CF_NAME,
@@ -28,32 +27,14 @@ import {
   getStoreKind,
 } from 'streamstate';
 import { MemoryChangelog } from '../helpers/state-changelog.mjs';
+import { bytes, commit, contentsAs, hex, makeScenario, rejection, text, u64 } from './support.mjs';
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-const bytes = (value) => encoder.encode(value);
-const text = (value) => (value === undefined ? undefined : decoder.decode(value));
-const hex = (value) => Array.from(value, (b) => b.toString(16).padStart(2, '0')).join('');
-const u64 = (n) => n.toString(16).padStart(16, '0');
 const WINDOW_CFS = ['default', LATEST_TIMESTAMPS_CF_NAME, LATEST_EXPIRED_WINDOW_CF_NAME, LATEST_DELETED_WINDOW_CF_NAME, LATEST_DELETED_VALUE_CF_NAME, VALUES_CF_NAME, GLOBAL_COUNTER_CF_NAME];
 const K = bytes('k');
 const EMPTY = new Uint8Array(0);
 
-async function rejection(assert, fn, message = 'expected an error') {
-  try {
-    await fn();
-  } catch (error) {
-    return error;
-  }
-  assert.ok(false, `${message}: expected an error, got success`);
-}
-
 /** Every entry of one column family of a partition, as [hex key, text value]. */
-async function contents(partition, cfName = 'default') {
-  const entries = [];
-  for await (const [key, value] of partition.iterItems(undefined, undefined, { cfName })) entries.push([hex(key), text(value)]);
-  return entries;
-}
+const contents = contentsAs((key, value) => [hex(key), text(value)]);
 
 /** Window entries as [start, end, value] triples. */
 const triples = (windows) => windows.map((window) => [window.start, window.end, window.value]);
@@ -65,39 +46,14 @@ const triples = (windows) => windows.map((window) => [window.start, window.end, 
  * @param makeEnv - async () => ({ backend, stateDir, cleanup })
  */
 export function windowedSuite(test, assert, makeEnv) {
-  const scenario = (name, fn) =>
-    test(name, async () => {
-      const env = await makeEnv();
-      const managers = [];
-      const ctx = {
-        env,
-        manager: (options = {}) => {
-          const manager = new StateStoreManager({ stateDir: env.stateDir, backend: env.backend, ...options });
-          managers.push(manager);
-          return manager;
-        },
-        /** A windowed store "windows" on stream "topic", partition 0 assigned. */
-        async windowed(options = {}, storeName = 'windows') {
-          const manager = ctx.manager(options);
-          const store = manager.registerWindowedStore('topic', storeName);
-          return { manager, store, partition: await store.assignPartition(0) };
-        },
-      };
-      try {
-        await fn(ctx);
-      } finally {
-        for (const manager of managers) await manager.close().catch(() => undefined);
-        await env.cleanup();
-      }
-    });
-
-  const commit = async (partition, work) => {
-    const tx = partition.begin();
-    const result = await work(tx);
-    await tx.prepare();
-    await tx.flush();
-    return result;
-  };
+  const scenario = makeScenario(test, makeEnv, (ctx) => ({
+    /** A windowed store "windows" on stream "topic", partition 0 assigned. */
+    async windowed(options = {}, storeName = 'windows') {
+      const manager = ctx.manager(options);
+      const store = manager.registerWindowedStore('topic', storeName);
+      return { manager, store, partition: await store.assignPartition(0) };
+    },
+  }));
 
   // ---- stores and layout ----------------------------------------------------------------------------
 
