@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Where cold reads go: counts the object-store calls (and their time and bytes) the SlateDb engine
-// makes for random point gets right after a reopen, then for a second pass over other random keys
-// (the block cache warm). Evidence for docs/benchmarks.md ("cold reads"); no assertions on time.
+// makes right after a reopen for short scans run twice over the same ranges (whether scans fill
+// the block cache), then for random point gets, then for a second pass of gets (the cache warm). Evidence for docs/benchmarks.md; no assertions on time.
 //
-// Run: npm run build && node bench/cold-read-calls.mjs [--n KEYS] [--gets N]
+// Run: npm run build && node bench/cold-read-calls.mjs [--n KEYS] [--gets N] [--scans N]
 import { parseArgs } from 'node:util';
 import { LocalFileObjectStore, MemoryObjectStore, SlateDb, WriteBatch } from 'streamstate';
 import { formatNumber, formatTable, keyBytes, random, tempDir, valueBytes } from './lib/common.mjs';
@@ -32,9 +32,12 @@ function countingStore(inner) {
   return { proxy, take: () => Object.fromEntries(Object.entries(stats).map(([k, v]) => (delete stats[k], [k, v]))) };
 }
 
-const { values } = parseArgs({ options: { n: { type: 'string', default: '20000' }, gets: { type: 'string', default: '2000' } } });
+const { values } = parseArgs({
+  options: { n: { type: 'string', default: '20000' }, gets: { type: 'string', default: '2000' }, scans: { type: 'string', default: '500' } },
+});
 const n = Number(values.n);
 const gets = Number(values.gets);
+const scans = Number(values.scans);
 const rows = [];
 const dir = await tempDir('cold-read-calls');
 try {
@@ -51,7 +54,16 @@ try {
     db = await SlateDb.open('cold', { objectStore: store.proxy });
     store.take();
     const next = random(11);
-    for (const pass of ['cold (after reopen)', 'second pass']) {
+    // Short scans (10 keys each) first, the same ranges twice: does the second pass hit the cache?
+    const starts = Array.from({ length: scans }, () => Math.floor(next() * (n - 10)));
+    for (const pass of ['10-key scans after reopen', 'the same scans again']) {
+      const started = performance.now();
+      for (const start of starts) for await (const _ of db.scan({ gte: keyBytes(start), lt: keyBytes(start + 10) }));
+      const ms = performance.now() - started;
+      const get = store.take().get ?? { calls: 0, ms: 0, bytes: 0 };
+      rows.push([label, pass, formatNumber((scans * 1000) / ms), String(get.calls), get.calls ? formatNumber(get.bytes / get.calls) : '-', formatNumber(get.ms), formatNumber(ms)]);
+    }
+    for (const pass of ['random gets', 'more random gets']) {
       const started = performance.now();
       for (let i = 0; i < gets; i++) await db.get(keyBytes(Math.floor(next() * n)));
       const ms = performance.now() - started;
@@ -72,5 +84,5 @@ try {
 } finally {
   await dir.cleanup();
 }
-console.log(`${gets} random gets over ${n} keys (~100-byte values) after close and reopen:`);
-console.log(formatTable(['store', 'pass', 'gets/s', 'store GETs', 'bytes/GET', 'ms in GETs', 'ms total'], rows));
+console.log(`${n} keys (~100-byte values), closed and reopened; then ${scans} scans of 10 keys, the same scans again, ${gets} random gets, ${gets} more:`);
+console.log(formatTable(['store', 'pass', 'gets/s or scans/s', 'store GETs', 'bytes/GET', 'ms in GETs', 'ms total'], rows));

@@ -2,7 +2,8 @@
 // `prefixes` x `windowsPerPrefix` windows (10k keys by default), written and flushed first (about
 // 1000 per transaction; not timed). Each scan asks one random prefix for a random run of
 // `scanWindows` consecutive windows, in a fresh transaction (so it reads the backend, not a
-// cache), ascending or descending.
+// cache), ascending or descending; then ascending again after the partition is closed and
+// reopened (reads of what the backend persisted, not of its write buffer).
 import { StateStoreManager } from 'streamstate';
 import { random, timed } from '../lib/common.mjs';
 
@@ -10,12 +11,12 @@ const STEP = 10_000;
 
 export const rangeScans = {
   id: 'scans',
-  rows: ['c. range scan forward (scans/s)', 'c. range scan reverse (scans/s)'],
+  rows: ['c. range scan forward (scans/s)', 'c. range scan reverse (scans/s)', 'c. range scan after reopen (scans/s)'],
   async run(env, { scanPrefixes: prefixes, scanWindowsPerPrefix: perPrefix, scanCount: count, scanWindows: width }) {
-    const manager = new StateStoreManager(env.managerOptions());
+    let manager = new StateStoreManager(env.managerOptions());
     manager.registerWindowedStore('metrics', 'tumbling_window_10000_sum');
     await manager.onPartitionAssign('metrics', 0);
-    const store = manager.getStore('metrics', 'tumbling_window_10000_sum');
+    let store = manager.getStore('metrics', 'tumbling_window_10000_sum');
     const total = prefixes * perPrefix;
     const perTransaction = Math.max(1, Math.floor(1000 / perPrefix));
     for (let p = 0; p < prefixes; p += perTransaction) {
@@ -26,9 +27,8 @@ export const rangeScans = {
       }
       await tx.flush();
     }
-    const rows = [];
-    for (const backwards of [false, true]) {
-      const next = random(backwards ? 4 : 3);
+    const scan = async (backwards, seed) => {
+      const next = random(seed);
       const picks = Array.from({ length: count }, () => [Math.floor(next() * prefixes), Math.floor(next() * (perPrefix - width + 1))]);
       let read = 0;
       const { ms } = await timed(async () => {
@@ -40,8 +40,18 @@ export const rangeScans = {
         }
       });
       if (read !== count * width) throw new Error(`range scans: read ${read} windows, expected ${count * width}`);
-      rows.push({ ops: count, ms, detail: `${count} scans of ${width} windows over ${total} windows (${prefixes} keys)` });
-    }
+      return { ops: count, ms, detail: `${count} scans of ${width} windows over ${total} windows (${prefixes} keys)` };
+    };
+    const rows = [await scan(false, 3), await scan(true, 4)];
+    // Again after a reopen: the windows now come from what the backend persisted (SlateDB: SSTs
+    // in the object store, read through its block cache), not from its write buffer.
+    await manager.close();
+    manager = new StateStoreManager(env.managerOptions());
+    manager.registerWindowedStore('metrics', 'tumbling_window_10000_sum');
+    await manager.onPartitionAssign('metrics', 0);
+    store = manager.getStore('metrics', 'tumbling_window_10000_sum');
+    const reopened = await scan(false, 5);
+    rows.push({ ...reopened, detail: `${reopened.detail}, after close and reopen` });
     await manager.close();
     return rows;
   },
