@@ -144,17 +144,24 @@ export class Database {
     }
     /**
      * Opens a scan over `[lower, upper]` with each bound inclusive or exclusive as given.
+     * `cache_blocks`: keep the blocks read in the block cache (state stores scan the same small
+     * ranges again and again); `read_ahead_bytes`: fetch this much ahead per object-store read
+     * (larger for long sequential scans over a remote store).
      * @param {Uint8Array | number[] | null | undefined} lower
      * @param {boolean} lower_inclusive
      * @param {Uint8Array | number[] | null | undefined} upper
      * @param {boolean} upper_inclusive
      * @param {boolean} reverse
+     * @param {boolean} cache_blocks
+     * @param {number | null} [read_ahead_bytes]
      * @returns {Promise<any>}
      */
-    scan(lower, lower_inclusive, upper, upper_inclusive, reverse) {
+    scan(lower, lower_inclusive, upper, upper_inclusive, reverse, cache_blocks, read_ahead_bytes) {
         const val3 = +lower_inclusive;
         const val4 = +upper_inclusive;
         const val5 = +reverse;
+        const val6 = +cache_blocks;
+        const val7 = +(isLikeNone(read_ahead_bytes) ? Number.MAX_SAFE_INTEGER : (read_ahead_bytes) >>> 0);
         let ptr0, len0, ptr1, len1;
         try {
             ptr0 = isLikeNone(lower) ? 0 : passArray8ToWasm0(lower, wasm.__wbindgen_malloc);
@@ -166,7 +173,7 @@ export class Database {
             if (ptr0) { wasm.__wbindgen_free(ptr0, len0 * 1, 1); }
             throw e;
         }
-        const ret = wasm.database_scan(this.__wbg_ptr, ptr0, len0, val3, ptr1, len1, val4, val5);
+        const ret = wasm.database_scan(this.__wbg_ptr, ptr0, len0, val3, ptr1, len1, val4, val5, val6, val7);
         return ret;
     }
     /**
@@ -475,12 +482,12 @@ function __wbg_get_imports() {
             return ret;
         },
         __wbindgen_generic_0000000000000001: function(arg0, arg1) {
-            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [Externref], shim_idx: 2797, ret: Result(Unit), inner_ret: Some(Result(Unit)) }, mutable: true }) -> Externref`.
+            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [Externref], shim_idx: 2796, ret: Result(Unit), inner_ret: Some(Result(Unit)) }, mutable: true }) -> Externref`.
             const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__hebf1c4e5cc18d1c5);
             return ret;
         },
         __wbindgen_generic_0000000000000002: function(arg0, arg1) {
-            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [], shim_idx: 2638, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
+            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [], shim_idx: 2637, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
             const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__ha0bb27c034b4b575);
             return ret;
         },

@@ -223,6 +223,10 @@ impl Database {
     }
 
     /// Opens a scan over `[lower, upper]` with each bound inclusive or exclusive as given.
+    /// `cache_blocks`: keep the blocks read in the block cache (state stores scan the same small
+    /// ranges again and again); `read_ahead_bytes`: fetch this much ahead per object-store read
+    /// (larger for long sequential scans over a remote store).
+    #[allow(clippy::too_many_arguments)]
     pub fn scan(
         &self,
         lower: Option<Vec<u8>>,
@@ -230,6 +234,8 @@ impl Database {
         upper: Option<Vec<u8>>,
         upper_inclusive: bool,
         reverse: bool,
+        cache_blocks: bool,
+        read_ahead_bytes: Option<u32>,
     ) -> Promise {
         let lower = bound(lower, lower_inclusive);
         let upper = bound(upper, upper_inclusive);
@@ -249,6 +255,8 @@ impl Database {
                 } else {
                     IterationOrder::Ascending
                 },
+                cache_blocks,
+                read_ahead_bytes: read_ahead_bytes.map_or(1, |n| n.max(1) as usize),
                 ..ScanOptions::default()
             };
             let iter = db

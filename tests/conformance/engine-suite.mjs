@@ -292,15 +292,29 @@ export function engineSuite(test, assert, makeStore) {
       const path = `cache-${cacheBytes ?? 'default'}`;
       const db = await SlateDb.open(path, { objectStore: counting, settings: FAST, cacheBytes });
       const batch = new WriteBatch();
-      for (let i = 0; i < 500; i++) batch.put(b(`k${String(i).padStart(4, '0')}`), b(`v${i}`));
+      for (let i = 0; i < 5000; i++) batch.put(b(`k${String(i).padStart(4, '0')}`), b(`v${i}`.padEnd(100, '.')));
       await db.write(batch);
       await db.flush('memtable');
       await db.close();
       const reopened = await SlateDb.open(path, { objectStore: counting, settings: FAST, cacheBytes });
-      assert.is(s(await reopened.get(b('k0123'))), 'v123');
+      assert.is(s(await reopened.get(b('k0123'))), 'v123'.padEnd(100, '.'));
       const before = gets;
-      assert.is(s(await reopened.get(b('k0124'))), 'v124');
+      assert.is(s(await reopened.get(b('k0124'))), 'v124'.padEnd(100, '.'));
       assert.is(gets > before, expectSecondReadGets, `cacheBytes=${cacheBytes}: object-store gets on the second read: ${gets - before}`);
+      const scanKeys = async (options) => {
+        const keys = [];
+        for await (const [k] of reopened.scan({ gte: b('k0200'), lt: b('k0260'), ...options })) keys.push(s(k));
+        return keys;
+      };
+      assert.is((await scanKeys({})).length, 60);
+      const beforeScan = gets;
+      assert.is((await scanKeys({ reverse: true })).length, 60);
+      assert.is(gets > beforeScan, expectSecondReadGets, `cacheBytes=${cacheBytes}: a repeated scan is served from the cache`);
+      const uncachedGets = gets;
+      await scanKeys({ gte: b('k4000'), lt: b('k4060'), cacheBlocks: false });
+      const afterFirst = gets;
+      await scanKeys({ gte: b('k4000'), lt: b('k4060'), cacheBlocks: false });
+      assert.ok(afterFirst > uncachedGets && gets > afterFirst, 'a scan with cacheBlocks: false goes to the store each time');
       await reopened.close();
     }
     await cleanup();

@@ -57,6 +57,16 @@ export interface ScanOptions {
   reverse?: boolean;
   /** At most this many entries. */
   limit?: number;
+  /**
+   * Keep the blocks this scan reads in the block cache (default true: state stores scan the same
+   * small ranges again and again). Turn it off for one-off full scans that would evict hot data.
+   */
+  cacheBlocks?: boolean;
+  /**
+   * Bytes to fetch ahead per object-store read (default: one block at a time). Raise it (e.g.
+   * 262144) for long sequential scans over a remote store.
+   */
+  readAheadBytes?: number;
 }
 
 /** A summary of the database's current manifest (what is in object storage, and how). */
@@ -228,7 +238,7 @@ export class SlateDb {
    */
   scan(options: ScanOptions = {}): AsyncIterable<[Uint8Array, Uint8Array]> {
     this.#check();
-    const { gte, gt, lt, lte, reverse = false, limit } = options;
+    const { gte, gt, lt, lte, reverse = false, limit, cacheBlocks = true, readAheadBytes } = options;
     if (gte !== undefined && gt !== undefined) {
       throw new SlateDbError('INVALID_ARGUMENT', 'give at most one lower bound: gte or gt');
     }
@@ -243,11 +253,14 @@ export class SlateDb {
     if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) {
       throw new SlateDbError('INVALID_ARGUMENT', 'limit must be a non-negative integer');
     }
+    if (readAheadBytes !== undefined && (!Number.isInteger(readAheadBytes) || readAheadBytes < 1 || readAheadBytes > 2 ** 31)) {
+      throw new SlateDbError('INVALID_ARGUMENT', 'readAheadBytes must be a positive integer number of bytes');
+    }
     const lower = gte ?? gt;
     const upper = lt ?? lte;
     const openScan = (): Promise<RawIterator> => {
       this.#check();
-      return engineCall(() => this.#raw.scan(lower, gt === undefined, upper, lte !== undefined, reverse)) as Promise<RawIterator>;
+      return engineCall(() => this.#raw.scan(lower, gt === undefined, upper, lte !== undefined, reverse, cacheBlocks !== false, readAheadBytes)) as Promise<RawIterator>;
     };
     return { [Symbol.asyncIterator]: () => new PagedScan(openScan, limit ?? Infinity) };
   }
