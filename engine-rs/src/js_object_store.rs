@@ -221,7 +221,8 @@ impl ObjectStore for JsObjectStore {
     ) -> Result<PutResult> {
         let store = self.store.clone();
         let key = location.as_ref().to_string();
-        let data: Vec<u8> = payload.iter().flat_map(|chunk| chunk.iter().copied()).collect();
+        let mut data = Vec::with_capacity(payload.content_length());
+        payload.iter().for_each(|chunk| data.extend_from_slice(chunk));
         SendWrapper::new(async move {
             let options = Object::new();
             let mode: JsValue = match &opts.mode {
@@ -371,15 +372,11 @@ impl ObjectStore for JsObjectStore {
         for meta in metas {
             let rest = &meta.location.as_ref()[base.len().min(meta.location.as_ref().len())..];
             match rest.find('/') {
-                Some(slash) => {
-                    let dir = path_from_key(&format!("{base}{}", &rest[..slash]));
-                    if common_prefixes.last() != Some(&dir) {
-                        common_prefixes.push(dir);
-                    }
-                }
+                Some(slash) => common_prefixes.push(path_from_key(&format!("{base}{}", &rest[..slash]))),
                 None => objects.push(meta),
             }
         }
+        // Listings come back in key order, so one directory's keys are adjacent.
         common_prefixes.dedup();
         Ok(ListResult {
             common_prefixes,

@@ -3,7 +3,7 @@
 //! milliseconds. Unknown keys are rejected with the list of valid ones, so a typo never silently
 //! falls back to a default.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 use slatedb::Settings;
 
 /// Defaults for wasm: memory is a single linear space (4 GiB at most, far less on edge runtimes)
@@ -93,22 +93,5 @@ pub fn settings_from_json(json: Option<&str>) -> Result<Settings, String> {
             serde_json::from_str(json).map_err(|e| format!("settings are not valid JSON: {e}"))?;
         merge_into(&mut value, &overrides)?;
     }
-    // Fill nested option blocks the caller turned on with `{}` or partial objects.
-    if let Value::Object(map) = &mut value {
-        fill_option_defaults(map);
-    }
     serde_json::from_value(value).map_err(|e| format!("invalid SlateDB settings: {e}"))
-}
-
-fn fill_option_defaults(map: &mut Map<String, Value>) {
-    let defaults = serde_json::to_value(Settings::default()).unwrap_or(Value::Null);
-    for key in ["compactor_options", "garbage_collector_options"] {
-        if let (Some(Value::Object(given)), Some(Value::Object(default))) =
-            (map.get(key).cloned(), defaults.get(key))
-        {
-            let mut full = Value::Object(default.clone());
-            let _ = merge(&mut full, &Value::Object(given), key);
-            map.insert(key.into(), full);
-        }
-    }
 }
