@@ -579,7 +579,9 @@ export function stateSuite(test, assert, makeEnv) {
     assert.is(failed.code, 'STORE_TRANSACTION_FAILED');
     assert.equal(await contents(p), [['"a"', '1']]);
     const manual = p.begin();
-    await rejection(assert, () => withTransaction(manual, async (tx) => tx.flush()));
+    const selfFlushed = await rejection(assert, () => withTransaction(manual, async (tx) => tx.flush()));
+    assert.ok(selfFlushed instanceof StateTransactionError, String(selfFlushed));
+    assert.ok(/Invalid transaction status COMPLETE.*cannot prepare\(\)/.test(selfFlushed.message), selfFlushed.message);
   });
 
   scenario('§4.5 range reads merge cache and database, honour deletes, in key order both ways', async ({ partition }) => {
