@@ -304,6 +304,42 @@ export function windowedSuite(test, assert, makeEnv) {
     assert.equal(await contents(partition, LATEST_EXPIRED_WINDOW_CF_NAME), [[hex(bytes('__expired_start_gt__')), '40']]);
   });
 
+  scenario('§5.2 the empty prefix\'s expireWindows marker and the expireAllWindows marker never mix: once one is stored, the other call is refused', async ({ manager }) => {
+    const m = manager();
+    const refused = async (call, pattern) => {
+      const error = await rejection(assert, call);
+      assert.ok(error instanceof StateArgumentError, String(error));
+      assert.is(error.code, 'STATE_INVALID_ARGUMENT');
+      assert.ok(pattern.test(error.message), error.message);
+    };
+    // Partition-wide expiry first: its marker (a grid end) keeps the reference's key, alone.
+    const partitionWide = await m.registerWindowedStore('topic', 'partition_wide').assignPartition(0);
+    await commit(partitionWide, async (tx) => {
+      for (const start of [0, 10]) await tx.updateWindow(start, start + 10, start, start, bytes('a'));
+      await tx.updateWindow(0, 10, 'empty', 0, EMPTY);
+      assert.is((await tx.expireAllWindows(25, 10)).length, 3);
+    });
+    assert.equal(await contents(partitionWide, LATEST_EXPIRED_WINDOW_CF_NAME), [[hex(bytes('__expired_start_gt__')), '20']], 'the layout of normal use');
+    let tx = partitionWide.begin();
+    await tx.updateWindow(30, 40, 'late', 30, EMPTY);
+    await refused(() => tx.expireWindows(100, EMPTY), /cannot use the empty prefix.*expireAllWindows\(\)/);
+    assert.is(await tx.getLatestExpired(EMPTY), 20, 'the grid end is untouched');
+    assert.equal(triples(await tx.expireWindows(100, bytes('a'))), [], 'other prefixes still expire per key');
+    assert.is((await tx.expireAllWindows(45, 10)).length, 1, 'partition-wide expiry goes on');
+    // Per-key expiry of the empty prefix first: partition-wide expiry is refused, in later transactions too.
+    const perKey = await m.registerWindowedStore('topic', 'per_key').assignPartition(0);
+    await commit(perKey, async (inner) => {
+      await inner.updateWindow(0, 10, 'w0', 0, EMPTY);
+      assert.equal(triples(await inner.expireWindows(5, EMPTY)), [[0, 10, 'w0']]);
+      await refused(() => inner.expireAllWindows(25, 10), /expireWindows\(\) was used with the empty prefix/);
+    });
+    tx = perKey.begin();
+    await refused(() => tx.expireAllWindows(25, 10), /expireWindows\(\) was used with the empty prefix/);
+    assert.is(await tx.getLatestExpired(EMPTY), 0, 'the window start is untouched');
+    await tx.updateWindow(10, 20, 'w10', 10, EMPTY);
+    assert.equal(triples(await tx.expireWindows(15, EMPTY)), [[10, 20, 'w10']], 'per-key expiry of the empty prefix goes on');
+  });
+
   scenario('§5.2 expireAllWindows with collect returns values and deletes each prefix\'s values below the window start', async ({ windowed }) => {
     const { partition } = await windowed();
     const tx = partition.begin();

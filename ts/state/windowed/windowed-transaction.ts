@@ -99,6 +99,13 @@ const LATEST_TIMESTAMP: MarkerKind = { cfName: LATEST_TIMESTAMPS_CF_NAME, key: L
 const LAST_EXPIRED: MarkerKind = { cfName: LATEST_EXPIRED_WINDOW_CF_NAME, key: LATEST_EXPIRED_WINDOW_TIMESTAMP_KEY };
 const LAST_DELETED_WINDOW: MarkerKind = { cfName: LATEST_DELETED_WINDOW_CF_NAME, key: LATEST_DELETED_WINDOW_TIMESTAMP_KEY };
 const LAST_DELETED_VALUE: MarkerKind = { cfName: LATEST_DELETED_VALUE_CF_NAME, key: LATEST_DELETED_VALUE_TIMESTAMP_KEY };
+// `expireAllWindows` keeps its marker (a grid end) where the reference does: `__expired_start_gt__`
+// with the empty prefix, which is also where `expireWindows` keeps the empty prefix's marker (a
+// window start). The two meanings must never meet in one store, so `expireWindows` with the empty
+// prefix also records this flag (same column family, empty prefix) when it writes its marker. A
+// stored marker without the flag was written by `expireAllWindows`. The reference never writes the
+// flag (its range reads find nothing for the empty prefix, quirk 15), so normal layouts are unchanged.
+const EMPTY_PREFIX_PER_KEY_EXPIRY_KEY = new TextEncoder().encode('__expired_per_key_empty_prefix__');
 
 /** A transaction of a windowed store; see the module documentation. */
 export class WindowedPartitionTransaction extends PartitionTransaction {
@@ -107,6 +114,8 @@ export class WindowedPartitionTransaction extends PartitionTransaction {
   // Per prefix: no stored window (not deleted here) starts in (after, next). The database does not
   // change while a transaction is open (only its own flush writes), so this holds until flush.
   readonly #storedGaps = new Map<string, { after: number; next: number }>();
+  // Whether the empty-prefix expiry marker belongs to expireWindows (undefined: not read yet).
+  #emptyPrefixPerKeyExpiry: boolean | undefined;
 
   /**
    * A {@link WindowedState} bound to one prefix.
@@ -210,12 +219,18 @@ export class WindowedPartitionTransaction extends PartitionTransaction {
    * `delete: false`) and, with `collect`, return their collection values and delete the values
    * below the last expired start (values of that window may still belong to overlapping ones).
    * A window is never returned twice; one added later at or below the marker is never expired.
+   *
+   * The empty prefix's marker shares its key with the partition-wide marker of
+   * {@link WindowedPartitionTransaction.expireAllWindows} (the reference's layout), so one store
+   * uses either this method with the empty prefix or `expireAllWindows`, never both.
    * @param maxStartTime - the latest start to expire
    * @param prefix - prefix bytes
    * @param options - `delete`, `collect`, `endInclusive`
    * @returns the expired windows in time order (ascending start, then end)
    * @throws StateTransactionError unless STARTED
    * @throws StateSerializationError when a stored marker is not an integer
+   * @throws StateArgumentError (code `STATE_INVALID_ARGUMENT`) for the empty prefix on a store
+   *   whose windows are expired with `expireAllWindows`
    */
   async expireWindows<V = unknown>(maxStartTime: number, prefix: Uint8Array, options: ExpireWindowsOptions = {}): Promise<ExpiredWindow<V>[]> {
     this.assertStatus('expireWindows', STARTED);
@@ -223,9 +238,19 @@ export class WindowedPartitionTransaction extends PartitionTransaction {
     checkPrefix(prefix);
     const { delete: deleteExpired = true, collect = false, endInclusive = false } = options;
     const lastExpired = await this.#readMarker(LAST_EXPIRED, prefix);
+    const emptyPrefix = prefix.length === 0;
+    if (emptyPrefix && lastExpired !== undefined && !(await this.#isEmptyPrefixPerKeyExpiry())) {
+      throw new StateArgumentError(
+        `expireWindows() cannot use the empty prefix on ${this.partition.describe()}: its windows are expired partition-wide with expireAllWindows(), whose marker (a window end) is stored under the same key as the empty prefix's expiry marker (a window start). Use a non-empty prefix (the message key) or keep to expireAllWindows() for this store.`,
+      );
+    }
     const windows = await this.#expiryCandidates<V>(lastExpired ?? -1, maxStartTime, prefix);
     if (windows.length === 0) return [];
     const lastStart = windows.at(-1)!.start;
+    if (emptyPrefix && !this.#emptyPrefixPerKeyExpiry) {
+      this.set(EMPTY_PREFIX_PER_KEY_EXPIRY_KEY, true, DEFAULT_PREFIX, LAST_EXPIRED.cfName);
+      this.#emptyPrefixPerKeyExpiry = true;
+    }
     this.#writeMarker(LAST_EXPIRED, prefix, lastStart);
     const expired: ExpiredWindow<V>[] = [];
     for (const window of windows) {
@@ -252,7 +277,9 @@ export class WindowedPartitionTransaction extends PartitionTransaction {
    * @param options - `delete`, `collect`
    * @returns the expired windows in time order (start, then end, then prefix bytes)
    * @throws StateTransactionError unless STARTED
-   * @throws StateArgumentError when `stepMs` is not a positive integer
+   * @throws StateArgumentError when `stepMs` is not a positive integer, and (code
+   *   `STATE_INVALID_ARGUMENT`) on a store where `expireWindows` was used with the empty prefix
+   *   (the two markers share one key; see {@link WindowedPartitionTransaction.expireWindows})
    */
   async expireAllWindows<V = unknown>(maxEndTime: number, stepMs: number, options: ExpireAllWindowsOptions = {}): Promise<ExpiredWindow<V>[]> {
     this.assertStatus('expireAllWindows', STARTED);
@@ -261,6 +288,11 @@ export class WindowedPartitionTransaction extends PartitionTransaction {
       throw new StateArgumentError(`stepMs must be a positive integer (the window step, or its duration for tumbling windows), got ${String(stepMs)}.`);
     }
     const { delete: deleteExpired = true, collect = false } = options;
+    if (await this.#isEmptyPrefixPerKeyExpiry()) {
+      throw new StateArgumentError(
+        `expireAllWindows() cannot run on ${this.partition.describe()}: expireWindows() was used with the empty prefix there, and its marker (a window start) is stored under the same key as the partition-wide marker (a window end). Keep to expireWindows() for this store, or expire per key with non-empty prefixes (the message keys) and start the partition-wide expiry on a fresh store.`,
+      );
+    }
     const lastExpiredEnd = (await this.#readMarker(LAST_EXPIRED, DEFAULT_PREFIX)) ?? 0;
     const gridEnd = maxEndTime - floorMod(maxEndTime, stepMs);
     if (gridEnd <= lastExpiredEnd) return [];
@@ -482,6 +514,14 @@ export class WindowedPartitionTransaction extends PartitionTransaction {
     const marker = stored as number | undefined;
     if (!memo.has(prefixString)) memo.set(prefixString, marker);
     return memo.get(prefixString);
+  }
+
+  async #isEmptyPrefixPerKeyExpiry(): Promise<boolean> {
+    if (this.#emptyPrefixPerKeyExpiry === undefined) {
+      const stored = await this.get<unknown>(EMPTY_PREFIX_PER_KEY_EXPIRY_KEY, DEFAULT_PREFIX, undefined, LAST_EXPIRED.cfName);
+      this.#emptyPrefixPerKeyExpiry ??= stored === true;
+    }
+    return this.#emptyPrefixPerKeyExpiry;
   }
 
   #writeMarker(kind: MarkerKind, prefix: Uint8Array, value: number): void {
