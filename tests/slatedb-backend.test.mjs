@@ -120,6 +120,48 @@ for (const [kind, kindSuite] of [
   onLocalFiles.run();
 }
 
+// ---- destroy holds the lease -------------------------------------------------------------------
+
+const destroying = suite('backend: slatedb destroy holds the lease');
+
+destroying('an open while destroy is deleting is refused; afterwards the database opens empty', async () => {
+  const store = new MemoryObjectStore();
+  let release;
+  const gate = new Promise((resolve) => (release = resolve));
+  let deletesStarted;
+  const started = new Promise((resolve) => (deletesStarted = resolve));
+  const gated = {
+    put: (...a) => store.put(...a),
+    get: (...a) => store.get(...a),
+    head: (...a) => store.head(...a),
+    list: (...a) => store.list(...a),
+    copy: (...a) => store.copy(...a),
+    delete: async (key) => {
+      if (!key.endsWith('.lock')) {
+        deletesStarted();
+        await gate;
+      }
+      return store.delete(key);
+    },
+  };
+  const backend = new SlateDbBackend({ objectStore: gated, settings: FAST });
+  const db = await backend.open('doomed/db');
+  await db.write([{ cf: DEFAULT_CF, key: bytes('k'), value: bytes('v') }]);
+  await db.close();
+  const destroyed = backend.destroy('doomed/db');
+  await started;
+  const refused = await rejectionOf(backend.open('doomed/db'));
+  assert.instance(refused, SlateDBLockError, 'an opener cannot start on a database being destroyed');
+  release();
+  await destroyed;
+  assert.is(await backend.exists('doomed/db'), false);
+  const fresh = await backend.open('doomed/db');
+  assert.equal(await entries(fresh, DEFAULT_CF), []);
+  await fresh.close();
+});
+
+destroying.run();
+
 // ---- column families as key prefixes -----------------------------------------------------------
 
 const families = suite('backend: slatedb column families as key prefixes');

@@ -356,7 +356,8 @@ export class LocalFileObjectStore implements ObjectStore {
       return;
     }
     try {
-      await handle.sync?.().catch(() => undefined);
+      // A failed fsync (EIO) must fail the put: it would otherwise report a durability it lacks.
+      await handle.sync?.();
     } finally {
       await handle.close();
     }
@@ -474,6 +475,7 @@ async function writeFully(handle: FileHandleLike, bytes: Uint8Array, position: n
   let done = 0;
   while (done < bytes.length) {
     const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, position + done);
+    if (bytesWritten <= 0) throw new Error(`the file system wrote nothing at byte ${position + done}; is the disk full?`);
     done += bytesWritten;
   }
 }

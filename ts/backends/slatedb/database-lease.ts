@@ -18,7 +18,7 @@
  *
  * @module
  */
-import { SlateDBLockError } from '../../errors.js';
+import { SlateDBLockError, StreamstateError } from '../../errors.js';
 import type { Logger } from '../../logging.js';
 import { ObjectStoreError, type ObjectStore } from '../../object-stores/object-store.js';
 import { SlateDBLeaseLostError } from './errors.js';
@@ -154,6 +154,15 @@ export class DatabaseLease {
     if (this.#expiresAt - Date.now() < this.#request.renewIntervalMs) {
       await this.#renewOnce();
       if (this.#lost !== undefined) throw this.#lost;
+      // The renewal failed for a passing reason: writing now could finish after the lease expired
+      // and a contender took it over, so refuse this write (the next one retries the renewal).
+      if (this.#expiresAt - Date.now() < this.#request.renewIntervalMs) {
+        throw new StreamstateError(
+          'SLATEDB_LEASE_UNCONFIRMED',
+          `The lease on the SlateDB database at "${this.#request.path}" could not be renewed and expires soon, ` +
+            'so this write was refused; retry it (the object store may be slow or unreachable).',
+        );
+      }
     }
   }
 

@@ -22,7 +22,7 @@ import { objectStoreFromLocation } from '../../object-stores/location.js';
 import type { ObjectStore } from '../../object-stores/object-store.js';
 import { BackendInvalidArgumentError } from '../errors.js';
 import { escapeFamilyName } from './column-family-keys.js';
-import { DatabaseLease, readLease } from './database-lease.js';
+import { DatabaseLease } from './database-lease.js';
 import { locateDatabase, type DatabaseLocation } from './database-location.js';
 import { classifyOpenError } from './engine-errors.js';
 import { SlateDbDatabase } from './slatedb-database.js';
@@ -132,20 +132,27 @@ export class SlateDbBackend implements Backend {
     const settings = resolveBackendSettings(this.#defaults);
     const { store, key } = this.#locate(path, settings);
     const leaseKey = `${key}/${LEASE_OBJECT}`;
-    const lease = await readLease(store, leaseKey, settings.lockTtlMs);
-    if (lease !== undefined && lease.expiresAt > Date.now()) {
-      throw new SlateDBLockError(
-        path,
-        `Cannot destroy the SlateDB database at "${path}" while it is open (held by ${lease.holder}); close it first.`,
-      );
-    }
-    const objects = (await store.list(`${key}/`)).map((meta) => meta.key);
-    const manifests = objects.filter((object) => object.startsWith(`${key}/manifest/`));
-    const rest = objects.filter((object) => object !== leaseKey && !object.startsWith(`${key}/manifest/`));
-    for (const group of [rest, manifests, objects.includes(leaseKey) ? [leaseKey] : []]) {
-      for (let at = 0; at < group.length; at += DELETE_CONCURRENCY) {
-        await Promise.all(group.slice(at, at + DELETE_CONCURRENCY).map((object) => store.delete(object)));
+    // Hold the lease while deleting, so no opener can start on the database mid-destroy (a mere
+    // check of the lease would leave that window open). Throws SlateDBLockError when it is live.
+    const lease = await DatabaseLease.acquire({
+      store,
+      key: leaseKey,
+      path,
+      ttlMs: settings.lockTtlMs,
+      renewIntervalMs: settings.lockRenewIntervalMs,
+      logger: this.#logger ?? getLogger(),
+    });
+    try {
+      const objects = (await store.list(`${key}/`)).map((meta) => meta.key);
+      const manifests = objects.filter((object) => object.startsWith(`${key}/manifest/`));
+      const rest = objects.filter((object) => object !== leaseKey && !object.startsWith(`${key}/manifest/`));
+      for (const group of [rest, manifests]) {
+        for (let at = 0; at < group.length; at += DELETE_CONCURRENCY) {
+          await Promise.all(group.slice(at, at + DELETE_CONCURRENCY).map((object) => store.delete(object)));
+        }
       }
+    } finally {
+      await lease.release();
     }
   }
 
