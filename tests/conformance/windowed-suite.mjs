@@ -16,6 +16,7 @@ import {
   LATEST_EXPIRED_WINDOW_CF_NAME,
   LATEST_TIMESTAMPS_CF_NAME,
   PartitionTransactionStatus,
+  setLogger,
   StateArgumentError,
   StateTransactionError,
   StoreAlreadyRegisteredError,
@@ -338,6 +339,25 @@ export function windowedSuite(test, assert, makeEnv) {
     assert.is(await tx.getLatestExpired(EMPTY), 0, 'the window start is untouched');
     await tx.updateWindow(10, 20, 'w10', 10, EMPTY);
     assert.equal(triples(await tx.expireWindows(15, EMPTY)), [[10, 20, 'w10']], 'per-key expiry of the empty prefix goes on');
+  });
+
+  scenario('§5.2 expireAllWindows leaves a window key holding an integer above 2^53 alone and logs a warning naming it', async ({ windowed }) => {
+    const { partition } = await windowed();
+    const hugePair = Uint8Array.from(Buffer.from(`${u64(2n ** 60n)}7c${u64(2n ** 60n + 10n)}`, 'hex'));
+    await commit(partition, async (tx) => {
+      tx.setBytes(hugePair, bytes('1'), bytes('a'));
+      await tx.updateWindow(0, 10, 'w0', 0, bytes('a'));
+    });
+    const warnings = [];
+    setLogger({ debug() {}, info() {}, warn: (message) => warnings.push(message), error() {} });
+    try {
+      const tx = partition.begin();
+      assert.equal((await tx.expireAllWindows(25, 10)).map((w) => w.value), ['w0']);
+    } finally {
+      setLogger(undefined);
+    }
+    assert.is(warnings.length, 1, warnings.join('\n'));
+    assert.ok(/Skipping the window key b'a\|/.test(warnings[0]) && /safe integer/.test(warnings[0]), warnings[0]);
   });
 
   scenario('§5.2 expireAllWindows with collect returns values and deletes each prefix\'s values below the window start', async ({ windowed }) => {

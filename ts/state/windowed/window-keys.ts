@@ -7,7 +7,8 @@
  *
  * @module
  */
-import { concatBytes } from '../bytes.js';
+import { getLogger } from '../../logging.js';
+import { bytesRepr, concatBytes } from '../bytes.js';
 import { SEPARATOR } from '../constants.js';
 import { appendInteger, decodeIntegerPair, encodeIntegerPair, intToBytes } from '../integers.js';
 
@@ -77,7 +78,9 @@ export function decodePairKey(key: Uint8Array): [number, number] {
  * Take any stored key apart as a window key (the whole-partition scan of `expireAllWindows` meets
  * every key of the family, windows of every prefix and plain keys alike).
  * @param key - a stored key
- * @returns prefix, start and end, or `undefined` when the key is not a window key
+ * @returns prefix, start and end, or `undefined` when the key is not a window key, or is shaped
+ *   like one but holds an integer above `Number.MAX_SAFE_INTEGER` (then a warning naming the key is
+ *   logged with {@link getLogger}, since such a window is left alone by partition-wide expiry)
  */
 export function parseWindowKey(key: Uint8Array): ParsedWindowKey | undefined {
   if (key.length < PAIR_LENGTH || key[key.length - 9] !== SEP) return undefined;
@@ -87,7 +90,10 @@ export function parseWindowKey(key: Uint8Array): ParsedWindowKey | undefined {
   let end: number;
   try {
     [start, end] = decodePairKey(key);
-  } catch {
+  } catch (error) {
+    getLogger().warn(
+      `Skipping the window key ${bytesRepr(key)}: its start or end does not fit a safe integer (${error instanceof Error ? error.message : String(error)}), so it cannot be expired; delete it with the backend's own tools if it is not wanted.`,
+    );
     return undefined;
   }
   const prefix = key.subarray(0, Math.max(0, key.length - PAIR_LENGTH - 1));
