@@ -263,6 +263,10 @@ export class PartitionTransaction {
    *   message's `__processed_tp_offsets__` header (JSON; `null` when omitted)
    * @throws StateTransactionError unless STARTED
    * @throws anything the hook or the producer throws; the transaction becomes FAILED
+   *
+   * A deliberate decision, unlike spec §4.1: a failure in {@link PartitionTransaction.beforePrepare}
+   * (the timestamped store's expiry) also makes the transaction FAILED, not just the producer's, so
+   * nothing half-prepared can be flushed afterwards.
    */
   async prepare(processedOffsets?: ProcessedOffsets): Promise<void> {
     this.assertStatus('prepare', STARTED);
