@@ -17,3 +17,5 @@ export * from './object-stores/index.js';
 export * from './engine/index.js';
 export * from './backends/index.js';
 export * from './state/index.js';
+export * from './kafka/index.js';
+export * from './app/index.js';
