@@ -12,7 +12,10 @@ import { skipLoudly, startKafkaServer, uniqueName } from '../helpers/kafka-serve
 
 const server = await startKafkaServer();
 if (server === undefined) skipLoudly(suite, 'Kafka broker');
-else run(server);
+else {
+  run(server);
+  runDedicated();
+}
 
 /** Rejects when `promise` has not settled within `ms` (a test that could hang fails instead). */
 function withDeadline(promise, ms, what) {
@@ -268,6 +271,71 @@ function run({ bootstrap }) {
       ],
     );
     assert.is(consumer.memberId, null, 'fetching joined no group');
+  });
+
+  test.run();
+}
+
+// A broker of this file's own (the shared one must not be killed): SIGKILLed and started again, it
+// still has what was acknowledged before, on the same address.
+function runDedicated() {
+  const test = suite('Kafka broker (dedicated): kill and restart');
+  let own;
+  const clients = [];
+  const topic = uniqueName('restart');
+
+  test.before(async () => {
+    own = await startKafkaServer({ dedicated: true });
+  });
+
+  test.after(async () => {
+    for (const c of clients.reverse()) await c.close().catch(() => {});
+    await own?.stop();
+  });
+
+  test('messages acknowledged before a SIGKILL of the broker are there after its restart', async () => {
+    assert.is(own.shared, false);
+    assert.is.not(own.bootstrap, process.env.KAFKA_BOOTSTRAP);
+    const bootstrapBrokers = [own.bootstrap];
+    const admin = new Admin({ clientId: 'restart-admin', bootstrapBrokers, timeout: 10_000 });
+    await withDeadline(admin.createTopics({ topics: [topic], partitions: 1, replicas: 1 }), 20_000, 'createTopics');
+    await withDeadline(
+      (async () => {
+        for (;;) {
+          const metadata = await admin.metadata({ topics: [topic], forceUpdate: true });
+          if (metadata.topics.get(topic)?.partitions[0]?.leader >= 0) return;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      })(),
+      20_000,
+      'waiting for the partition leader',
+    );
+    const producer = new Producer({ clientId: 'restart-producer', bootstrapBrokers, acks: ProduceAcks.ALL, timeout: 10_000 });
+    await withDeadline(
+      producer.send({ messages: [1, 2, 3].map((i) => ({ topic, partition: 0, key: b(`k${i}`), value: b(`v${i}`) })) }),
+      20_000,
+      'producer.send',
+    );
+    await producer.close();
+    await admin.close();
+
+    const before = own.bootstrap;
+    await own.kill();
+    await own.restart();
+    assert.is(own.bootstrap, before, 'the restarted broker is on the same address');
+
+    const consumer = new Consumer({ clientId: 'restart-consumer', groupId: uniqueName('restart'), bootstrapBrokers, maxWaitTime: 500, timeout: 10_000 });
+    clients.push(consumer);
+    const stream = await withDeadline(consumer.consume({ topics: [topic], mode: 'earliest', autocommit: false }), 60_000, 'joining after the restart');
+    const messages = await take(stream, 3, 60_000, 'consuming after the restart');
+    assert.equal(
+      messages.map((m) => [m.offset, text(m.key), text(m.value)]),
+      [
+        [0n, 'k1', 'v1'],
+        [1n, 'k2', 'v2'],
+        [2n, 'k3', 'v3'],
+      ],
+    );
   });
 
   test.run();
