@@ -128,6 +128,8 @@ const KNOWN_OPTIONS = new Set([
 const DEFAULT_STORE = 'default';
 const POLL_RECORDS = 500;
 const POLL_TIMEOUT_MS = 100;
+/** Checkpoints that may fail in a row (each rejoins the group) before the application fails. */
+const MAX_FAILED_CHECKPOINTS = 5;
 
 interface Checkpoint {
   readonly transactions: Map<string, { tx: PartitionTransaction; topic: string; partition: number; changelog: string | undefined }>;
@@ -293,6 +295,7 @@ class Runner {
   #checkpoint: Checkpoint = newCheckpoint();
   #processed = 0;
   #checkpoints = 0;
+  #failedCheckpoints = 0;
   #lastRecordAt = Date.now();
   #wake: (() => void) | undefined;
 
@@ -495,6 +498,7 @@ class Runner {
   async #recover(stopRequested: () => boolean): Promise<void> {
     const done = await this.#recovery.recover(() => this.#events.length > 0 || stopRequested());
     if (done) {
+      this.#lastRecordAt = Date.now(); // recovery is work, not idleness
       const reports = this.#recovery.takeReports();
       this.#reports.push(...reports);
       this.#logger.info(`Recovery complete (${reports.length} changelog partition(s)); processing resumes.`);
@@ -606,6 +610,9 @@ class Runner {
     } catch (error) {
       if (!(error instanceof KafkaError)) throw error;
       this.#producer.discard();
+      if (++this.#failedCheckpoints > MAX_FAILED_CHECKPOINTS) {
+        throw new KafkaError(`${MAX_FAILED_CHECKPOINTS + 1} checkpoints in a row failed in Kafka; the last: ${error.message}`, { cause: error });
+      }
       this.#logger.warn(`Checkpoint (${reason}) failed in Kafka: ${error.message} Rejoining the group; messages since the last commit are processed again.`);
       await this.#reset();
       return;
@@ -615,6 +622,7 @@ class Runner {
       await entry.tx.flush(offset);
     }
     this.#checkpoints++;
+    this.#failedCheckpoints = 0;
     this.#logger.debug(`Checkpoint (${reason}): ${checkpoint.processed} message(s), ${checkpoint.transactions.size} transaction(s) committed.`);
   }
 

@@ -139,7 +139,7 @@ class PlatformaticKafka implements KafkaClient {
   }
 
   producer(): KafkaProducer {
-    return new Producer(new this.#library.Producer({ ...this.#base, idempotent: true, acks: -1 }));
+    return new Producer(new this.#library.Producer({ ...this.#base, idempotent: true, acks: -1 }), this.#library.compatibilityPartitioner);
   }
 
   admin(): KafkaAdmin {
@@ -172,15 +172,19 @@ class PlatformaticKafka implements KafkaClient {
 
 class Producer implements KafkaProducer {
   readonly #producer: InstanceType<PlatformaticModule['Producer']>;
-  constructor(producer: InstanceType<PlatformaticModule['Producer']>) {
+  readonly #hash: PlatformaticModule['compatibilityPartitioner'];
+  #roundRobin = 0;
+  constructor(producer: InstanceType<PlatformaticModule['Producer']>, hash: PlatformaticModule['compatibilityPartitioner']) {
     this.#producer = producer;
+    this.#hash = hash;
   }
 
   async send(records: readonly OutgoingRecord[]): Promise<DeliveredRecord[]> {
     if (records.length === 0) return [];
-    const messages = records.map((record) => ({
+    const partitions = await this.#partitions(records);
+    const messages = records.map((record, index) => ({
       topic: record.topic,
-      ...(record.partition === undefined ? {} : { partition: record.partition }),
+      partition: partitions[index]!,
       ...(record.key === undefined || record.key === null ? {} : { key: toBuffer(record.key) }),
       value: record.value === null ? (null as unknown as Buffer) : toBuffer(record.value),
       ...(record.headers === undefined || record.headers.length === 0
@@ -199,10 +203,7 @@ class Producer implements KafkaProducer {
     const base = new Map((result.offsets ?? []).map(({ topic, partition, offset }) => [tpKey(topic, partition), safeNumber(offset)]));
     const seen = new Map<string, number>();
     return records.map((record, index) => {
-      const partition = record.partition ?? (messages[index] as { partition?: number }).partition;
-      if (partition === undefined) {
-        throw new KafkaError(`Kafka produce: no partition for a record of topic "${record.topic}"; the changelog and the application always name one.`);
-      }
+      const partition = partitions[index]!;
       const key = tpKey(record.topic, partition);
       const first = base.get(key);
       if (first === undefined) throw new KafkaError(`Kafka produce: the broker did not acknowledge ${key}.`);
@@ -214,6 +215,32 @@ class Producer implements KafkaProducer {
 
   async close(): Promise<void> {
     await this.#producer.close().catch(() => undefined);
+  }
+
+  // Partitions are chosen here, not by the library, so each record's offset is known from the
+  // broker's answer: the Java client's rule (murmur2 of the key), round robin without a key.
+  async #partitions(records: readonly OutgoingRecord[]): Promise<number[]> {
+    const unplaced = [...new Set(records.filter((record) => record.partition === undefined).map((record) => record.topic))];
+    const counts = new Map<string, number>();
+    if (unplaced.length > 0) {
+      let metadata;
+      try {
+        metadata = await this.#producer.metadata({ topics: unplaced });
+      } catch (error) {
+        throw wrap('metadata', error);
+      }
+      for (const topic of unplaced) {
+        const count = metadata.topics.get(topic)?.partitionsCount;
+        if (count === undefined || count < 1) throw new KafkaError(`Kafka produce: topic "${topic}" does not exist; create it first.`);
+        counts.set(topic, count);
+      }
+    }
+    return records.map((record) => {
+      if (record.partition !== undefined) return record.partition;
+      const count = counts.get(record.topic)!;
+      if (record.key === undefined || record.key === null) return this.#roundRobin++ % count;
+      return this.#hash(undefined as never, toBuffer(record.key)) % count;
+    });
   }
 }
 
