@@ -1,0 +1,386 @@
+// The Application end to end on a real broker (tests/kafka/ run on Node 24 against the broker
+// tests/run.mjs starts), for RocksDB, SlateDB on local files and SlateDB on S3 (MinIO):
+// - crash: a processor (tests/kafka/processor.mjs: a keyed counter, then a tumbling-window sum) is
+//   SIGKILLed mid-stream, its state deleted, and restarted; the state it recovers and its outputs
+//   equal what the input implies (nothing lost; duplicates in outputs only, never in state);
+// - group: a member joins and another leaves mid-stream; partitions and their state move; nothing lost;
+// - handoff: with SlateDB on S3, a partition moved to another member is opened from S3 and only the
+//   changelog tail past the stored offset is replayed.
+// Every wait has a deadline.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DeleteObjectsCommand, ListObjectsV2Command, S3Client, CreateBucketCommand } from '@aws-sdk/client-s3';
+import { StateStoreManager, connectKafka } from 'streamstate';
+import { skipLoudly, startKafkaServer, uniqueName } from '../helpers/kafka-server.mjs';
+import { startS3Server } from '../helpers/s3-server.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const processorPath = path.join(here, 'processor.mjs');
+const PARTITIONS = 3;
+const USERS = ['ada', 'grace', 'linus', 'ken', 'barbara', 'edsger', 'donald', 'alan'];
+const WINDOW_MS = 1_000;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+const server = await startKafkaServer();
+if (server === undefined) skipLoudly(suite, 'Application on Kafka');
+else {
+  const s3 = startS3Server();
+  if (s3 === undefined) throw new Error('scripts/s3-server.sh cannot install MinIO here; the S3 handoff tests need it');
+  await run(server.bootstrap, s3.clientConfig);
+}
+
+/** Rejects when `promise` has not settled within `ms`. */
+function withDeadline(promise, ms, what) {
+  let timer;
+  const deadline = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms)));
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The input: `count` messages, each user's on one partition, timestamps increasing per user. */
+function inputMessages(count) {
+  return Array.from({ length: count }, (_, seq) => {
+    const user = USERS[seq % USERS.length];
+    return { user, partition: USERS.indexOf(user) % PARTITIONS, seq, amount: (seq * 7) % 13, timestamp: 1_700_000_000_000 + seq * 37 };
+  });
+}
+
+/** What the pipeline must end with: the count per user, and the closed windows' sums. */
+function expected(messages) {
+  const counts = new Map();
+  const windows = new Map(); // user -> Map(start -> sum)
+  const latest = new Map();
+  for (const m of messages) {
+    counts.set(m.user, (counts.get(m.user) ?? 0) + 1);
+    const start = m.timestamp - (m.timestamp % WINDOW_MS);
+    const byStart = windows.get(m.user) ?? new Map();
+    windows.set(m.user, byStart);
+    byStart.set(start, (byStart.get(start) ?? 0) + m.amount);
+    latest.set(m.user, m.timestamp);
+  }
+  const closed = new Set();
+  for (const [user, byStart] of windows) {
+    for (const [start, sum] of byStart) if (start + WINDOW_MS <= latest.get(user)) closed.add(`${user}|${start}|${sum}`);
+  }
+  return { counts, closed };
+}
+
+/** Produces the messages in chunks, `pauseMs` apart, so the stream is still flowing mid-test. */
+async function produce(kafka, topic, messages, { chunk = 200, pauseMs = 0 } = {}) {
+  const producer = kafka.producer();
+  try {
+    for (let i = 0; i < messages.length; i += chunk) {
+      await producer.send(
+        messages.slice(i, i + chunk).map((m) => ({
+          topic,
+          partition: m.partition,
+          key: encoder.encode(m.user),
+          value: encoder.encode(JSON.stringify({ seq: m.seq, amount: m.amount })),
+          timestamp: m.timestamp,
+        })),
+      );
+      if (pauseMs > 0) await sleep(pauseMs);
+    }
+  } finally {
+    await producer.close();
+  }
+}
+
+/** Every record of a topic, in partition order. */
+async function readAll(kafka, topic) {
+  const admin = kafka.admin();
+  const reader = kafka.partitionReader();
+  try {
+    const described = (await admin.describeTopics([topic])).get(topic);
+    if (described === undefined) return [];
+    const marks = await admin.watermarks(topic, [...Array(described.partitions).keys()]);
+    const records = [];
+    for (const [partition, { low, high }] of marks) {
+      let offset = low;
+      while (offset < high) {
+        const { records: page, nextOffset } = await reader.read(topic, partition, offset);
+        records.push(...page);
+        offset = nextOffset;
+      }
+    }
+    return records.map((record) => ({ ...record, json: record.value === null ? null : JSON.parse(decoder.decode(record.value)) }));
+  } finally {
+    await reader.close();
+    await admin.close();
+  }
+}
+
+async function outputCount(kafka, topic) {
+  const admin = kafka.admin();
+  try {
+    const described = (await admin.describeTopics([topic])).get(topic);
+    if (described === undefined) return 0;
+    const marks = await admin.watermarks(topic, [...Array(described.partitions).keys()]);
+    return [...marks.values()].reduce((sum, { high }) => sum + high, 0);
+  } finally {
+    await admin.close();
+  }
+}
+
+/** Starts the processor as a child process; `result` resolves with its summary when it exits by itself. */
+function startProcessor(config) {
+  const child = spawn(process.execPath, [processorPath], {
+    env: { ...process.env, PROCESSOR_CONFIG: JSON.stringify(config), NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const exited = new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  const result = exited.then(({ code, signal }) => {
+    const line = stdout.split('\n').find((l) => l.startsWith('PROCESSOR-RESULT '));
+    if (code !== 0 || line === undefined) throw new Error(`processor ${config.name} exited with ${signal ?? code}\n${stderr.slice(-6000)}`);
+    return { ...JSON.parse(line.slice('PROCESSOR-RESULT '.length)), log: stderr };
+  });
+  result.catch(() => {}); // a killed processor's result is never awaited
+  return { child, exited, result, log: () => stderr };
+}
+
+async function waitFor(condition, ms, what) {
+  const deadline = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+/** The counts each user ended with, read from a state directory or object store after the processors stopped. */
+async function storedCounts(group, backend, stateDir, slatedbOptions, topic) {
+  const manager = new StateStoreManager({ stateDir, groupId: group, backend, ...(slatedbOptions ? { slatedbOptions } : {}) });
+  manager.registerStore(topic, 'default');
+  const counts = new Map();
+  try {
+    for (let partition = 0; partition < PARTITIONS; partition++) {
+      await manager.onPartitionAssign(topic, partition);
+      const tx = manager.getStore(topic, 'default').startPartitionTransaction(partition);
+      for (const user of USERS.filter((u) => USERS.indexOf(u) % PARTITIONS === partition)) {
+        const count = await tx.asState(encoder.encode(user)).get('count');
+        if (count !== undefined) counts.set(user, count);
+      }
+      await manager.onPartitionRevoke(topic, partition);
+    }
+  } finally {
+    await manager.close();
+  }
+  return counts;
+}
+
+/** Asserts the outputs: every count 1..N of every user was produced (nothing lost), and the closed windows. */
+function assertOutputs(counts, windows, want, label) {
+  for (const [user, total] of want.counts) {
+    const seen = new Set(counts.filter((r) => r.json.user === user).map((r) => r.json.count));
+    const missing = [];
+    for (let n = 1; n <= total; n++) if (!seen.has(n)) missing.push(n);
+    assert.equal(missing.slice(0, 10), [], `${label}: counts of ${user} missing from the output`);
+    assert.ok(Math.max(...seen) === total, `${label}: ${user} counted ${Math.max(...seen)} messages, ${total} were produced`);
+  }
+  const got = new Set(windows.map((r) => `${r.json.user}|${r.json.start}|${r.json.sum}`));
+  const wrong = [...got].filter((w) => !want.closed.has(w));
+  const lost = [...want.closed].filter((w) => !got.has(w));
+  assert.equal(wrong.slice(0, 5), [], `${label}: windows with a wrong sum`);
+  assert.equal(lost.slice(0, 5), [], `${label}: closed windows missing from the output`);
+}
+
+async function s3Store(clientConfig) {
+  const bucket = uniqueName('state').toLowerCase();
+  const client = new S3Client(clientConfig);
+  await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  const clear = async () => {
+    for (;;) {
+      const listed = await client.send(new ListObjectsV2Command({ Bucket: bucket }));
+      if (!listed.Contents?.length) return;
+      await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: listed.Contents.map(({ Key }) => ({ Key })) } }));
+    }
+  };
+  return { slatedbOptions: { objectStore: `s3://${bucket}/state`, objectStoreOptions: { s3: { clientConfig } } }, clear, client };
+}
+
+async function run(bootstrap, s3ClientConfig) {
+  const kafka = await connectKafka({ brokers: bootstrap });
+  const test = suite('Application on a real broker');
+  const backends = [
+    { name: 'rocksdb', backend: 'rocksdb' },
+    { name: 'slatedb (local files)', backend: 'slatedb' },
+    { name: 'slatedb (S3)', backend: 'slatedb', s3: true },
+  ];
+
+  for (const backend of backends) {
+    test(`${backend.name}: SIGKILL mid-stream, state deleted, restart: the recovered state and the outputs are complete`, async () => {
+      const topic = uniqueName('orders');
+      const group = uniqueName('crash');
+      const config = (name, stateDir, slatedbOptions) => ({
+        name,
+        brokers: bootstrap,
+        group,
+        input: topic,
+        counts: `${topic}-counts`,
+        windows: `${topic}-windows`,
+        backend: backend.backend,
+        stateDir,
+        ...(slatedbOptions ? { slatedbOptions } : {}),
+        commitEvery: 40,
+        idleExitMs: 4_000,
+        windowMs: WINDOW_MS,
+      });
+      const admin = kafka.admin();
+      await admin.createTopics([{ name: topic, partitions: PARTITIONS, replicationFactor: 1, config: {} }]);
+      await admin.close();
+      const messages = inputMessages(2_400);
+      const want = expected(messages);
+      const stateDir = await mkdtemp(path.join(tmpdir(), 'streamstate-app-'));
+      const store = backend.s3 ? await s3Store(s3ClientConfig) : undefined;
+      try {
+        const producing = produce(kafka, topic, messages, { chunk: 100, pauseMs: 30 });
+        const first = startProcessor(config('first', stateDir, store?.slatedbOptions));
+        await withDeadline(
+          waitFor(async () => (await outputCount(kafka, `${topic}-counts`)) >= 800, 120_000, '800 outputs before the crash'),
+          125_000,
+          'the first run',
+        ).catch((error) => {
+          throw new Error(`${error.message}\n${first.log().slice(-4000)}`);
+        });
+        first.child.kill('SIGKILL');
+        await first.exited;
+        await producing;
+        await rm(stateDir, { recursive: true, force: true });
+        await store?.clear();
+
+        const second = startProcessor(config('second', stateDir, store?.slatedbOptions));
+        const summary = await withDeadline(second.result, 180_000, 'the restarted processor');
+        assert.ok(summary.recoveries.length > 0, 'the restarted processor recovered from the changelog');
+        assert.ok(
+          summary.recoveries.every((r) => r.fromOffset === -2),
+          `with the state deleted, recovery starts at the changelog's beginning: ${JSON.stringify(summary.recoveries)}`,
+        );
+
+        const stored = await storedCounts(group, backend.backend, stateDir, store?.slatedbOptions, topic);
+        assert.equal(Object.fromEntries(stored), Object.fromEntries(want.counts), 'the recovered and continued state counts every message exactly once');
+        assertOutputs(await readAll(kafka, `${topic}-counts`), await readAll(kafka, `${topic}-windows`), want, backend.name);
+      } finally {
+        await rm(stateDir, { recursive: true, force: true });
+      }
+    });
+  }
+
+  test('two members: one joins and one leaves mid-stream; partitions and their state move, nothing is lost (rocksdb)', async () => {
+    const topic = uniqueName('events');
+    const group = uniqueName('members');
+    const admin = kafka.admin();
+    await admin.createTopics([{ name: topic, partitions: PARTITIONS, replicationFactor: 1, config: {} }]);
+    await admin.close();
+    const messages = inputMessages(3_000);
+    const want = expected(messages);
+    const dirs = [await mkdtemp(path.join(tmpdir(), 'streamstate-a-')), await mkdtemp(path.join(tmpdir(), 'streamstate-b-'))];
+    const config = (name, stateDir) => ({
+      name,
+      brokers: bootstrap,
+      group,
+      input: topic,
+      counts: `${topic}-counts`,
+      windows: `${topic}-windows`,
+      backend: 'rocksdb',
+      stateDir,
+      commitEvery: 40,
+      idleExitMs: 5_000,
+      windowMs: WINDOW_MS,
+    });
+    try {
+      const producing = produce(kafka, topic, messages, { chunk: 50, pauseMs: 60 });
+      const a = startProcessor(config('A', dirs[0]));
+      await withDeadline(waitFor(async () => (await outputCount(kafka, `${topic}-counts`)) >= 600, 120_000, 'A processing'), 125_000, 'A');
+      const b = startProcessor(config('B', dirs[1]));
+      await withDeadline(
+        waitFor(async () => /Partitions assigned/.test(b.log()), 60_000, 'B to get partitions'),
+        65_000,
+        'B joining',
+      ).catch((error) => {
+        throw new Error(`${error.message}\nA:\n${a.log().slice(-3000)}\nB:\n${b.log().slice(-3000)}`);
+      });
+      const before = await outputCount(kafka, `${topic}-counts`);
+      await withDeadline(waitFor(async () => (await outputCount(kafka, `${topic}-counts`)) >= before + 400, 120_000, 'both processing'), 125_000, 'both');
+      a.child.kill('SIGTERM'); // A leaves gracefully: a last checkpoint, then it leaves the group
+      const aSummary = await withDeadline(a.result, 60_000, 'A stopping');
+      await producing;
+      const bSummary = await withDeadline(b.result, 180_000, 'B finishing');
+      assert.ok(aSummary.processed > 0 && bSummary.processed > 0, `both members processed messages (A ${aSummary.processed}, B ${bSummary.processed})`);
+      assert.ok(bSummary.recoveries.length > 0, 'B recovered the partitions it took over from their changelogs');
+      const stored = await storedCounts(group, 'rocksdb', dirs[1], undefined, topic);
+      assert.equal(Object.fromEntries(stored), Object.fromEntries(want.counts), 'B ends with every partition, each message counted exactly once');
+      assertOutputs(await readAll(kafka, `${topic}-counts`), await readAll(kafka, `${topic}-windows`), want, 'two members');
+    } finally {
+      for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('SlateDB on S3: a partition handed to another member is opened from S3 and only the changelog tail is replayed', async () => {
+    const topic = uniqueName('handoff');
+    const group = uniqueName('handoff');
+    const admin = kafka.admin();
+    await admin.createTopics([{ name: topic, partitions: PARTITIONS, replicationFactor: 1, config: {} }]);
+    await admin.close();
+    const messages = inputMessages(1_800);
+    const want = expected(messages);
+    const store = await s3Store(s3ClientConfig);
+    const dirs = [await mkdtemp(path.join(tmpdir(), 'streamstate-a-')), await mkdtemp(path.join(tmpdir(), 'streamstate-b-'))];
+    const config = (name, stateDir) => ({
+      name,
+      brokers: bootstrap,
+      group,
+      input: topic,
+      counts: `${topic}-counts`,
+      windows: `${topic}-windows`,
+      backend: 'slatedb',
+      stateDir,
+      slatedbOptions: store.slatedbOptions,
+      commitEvery: 40,
+      idleExitMs: 4_000,
+      windowMs: WINDOW_MS,
+    });
+    try {
+      await produce(kafka, topic, messages);
+      const a = startProcessor(config('A', dirs[0]));
+      const aSummary = await withDeadline(a.result, 180_000, 'A processing everything');
+      assert.is(aSummary.processed, messages.length, 'A processed the whole input');
+      const changelogs = await readAll(kafka, `changelog__${group}--${topic}--default`);
+      assert.ok(changelogs.length > 100, `the changelog holds A's history (${changelogs.length} messages)`);
+
+      // B owns every partition now; its state is in S3 with the offsets A stored.
+      const extra = inputMessages(2_100).slice(1_800);
+      await produce(kafka, topic, extra);
+      const b = startProcessor(config('B', dirs[1]));
+      const bSummary = await withDeadline(b.result, 180_000, 'B taking over');
+      assert.is(bSummary.processed, extra.length, 'B processed only the messages after A\'s commit');
+      const replayed = bSummary.recoveries.reduce((sum, r) => sum + r.applied + r.skipped, 0);
+      for (const r of bSummary.recoveries) {
+        assert.ok(r.fromOffset >= 0, `B opened ${r.changelogPartition} from S3 with a stored offset (${r.fromOffset})`);
+        assert.is(r.applied + r.skipped, r.toOffset - r.fromOffset, `B replayed only the tail of ${r.changelogPartition} past the stored offset`);
+      }
+      assert.ok(replayed < changelogs.length / 10, `B replayed ${replayed} changelog messages, not the whole changelog (${changelogs.length})`);
+      assert.match(b.log, /Recovered changelog__/, 'the log says how many messages were replayed');
+      const stored = await storedCounts(group, 'slatedb', dirs[1], store.slatedbOptions, topic);
+      assert.equal(Object.fromEntries(stored), Object.fromEntries(expected([...messages, ...extra]).counts), 'the counts carry on from the state A left in S3');
+      assertOutputs(await readAll(kafka, `${topic}-counts`), await readAll(kafka, `${topic}-windows`), expected([...messages, ...extra]), 'handoff');
+      void want;
+    } finally {
+      for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test.after(async () => {
+    // connectKafka's client holds no connection of its own; nothing to close.
+  });
+  test.run();
+}
