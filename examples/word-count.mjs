@@ -1,94 +1,137 @@
-// streamstate's first example: a stateful word count over a generated stream of messages.
+// streamstate's first example: a stateful word count, run by an Application.
 //
-// Messages arrive on 3 partitions of a topic "sentences", keyed by user. For each message we count
-// words per user in a store, one transaction per partition per checkpoint, flushed atomically
-// together with the offset of the last message it processed. Halfway through, the partitions are
-// revoked (closing their databases) and assigned again, as a rebalance would: the counts carry on
-// from disk. Run: npm run example [-- --backend slatedb|rocksdb|memory] [--state-dir DIR]
+// Sentences arrive on a topic with 3 partitions, keyed by user. A stateful step counts words per
+// user in the user's state (the topic's default store, scoped to the message key) and produces the
+// running totals to a "word-counts" topic. State is backed by changelog topics.
+//
+// The run has two halves: the first application processes about half the stream and stops; then
+// its state directory is deleted, as if its partitions moved to a machine with an empty disk; the
+// second application rebuilds the state from the changelog topics (the log says how many messages
+// it replayed) and carries on. The totals at the end count every sentence exactly once.
+//
+// With no broker the messages go through a built-in in-process source (InMemoryKafka); with
+// `--broker host:port` the same program runs against Kafka (Node >= 22.22 for the Kafka client).
+//
+// Run: npm run example [-- --backend slatedb|rocksdb|memory] [--broker 127.0.0.1:9092] [--state-dir DIR]
 import { parseArgs } from 'node:util';
 import { rm } from 'node:fs/promises';
-import { StateStoreManager, rocksDbAvailable } from 'streamstate';
+import { Application, InMemoryKafka, connectKafka, rocksDbAvailable, setLogger } from 'streamstate';
 
 const { values: args } = parseArgs({
-  options: { backend: { type: 'string' }, 'state-dir': { type: 'string', default: '.example-state' } },
+  options: {
+    backend: { type: 'string' },
+    broker: { type: 'string' },
+    'state-dir': { type: 'string', default: '.example-state' },
+    quiet: { type: 'boolean', default: false },
+  },
 });
 // The embedded default: RocksDB where its native addon loads, else SlateDB (wasm) on local files.
 const backend = args.backend ?? ((await rocksDbAvailable()) ? 'rocksdb' : 'slatedb');
 const stateDir = args['state-dir'];
 await rm(stateDir, { recursive: true, force: true });
+if (!args.quiet) {
+  setLogger({
+    debug: () => {},
+    info: (line) => /Recover|assigned|starting/.test(line) && console.log(`  log: ${line.replace(/ store=.*$/, '')}`),
+    warn: (line) => console.warn(`  warn: ${line}`),
+    error: (line) => console.error(`  error: ${line}`),
+  });
+}
 
-const TOPIC = 'sentences';
-const PARTITIONS = [0, 1, 2];
+const run = Date.now().toString(36);
+const TOPIC = args.broker ? `sentences-${run}` : 'sentences';
+const COUNTS = `${TOPIC}-word-counts`;
+const GROUP = args.broker ? `word-count-${run}` : 'word-count';
 const WORDS = ['state', 'stream', 'wasm', 'slate', 'rocks', 'kafka', 'window', 'offset'];
 const USERS = ['ada', 'grace', 'linus', 'ken', 'barbara', 'edsger'];
+const SENTENCES = 3000;
 
-// A deterministic stream, partitioned by key as Kafka's producer would: a user's messages all go
-// to one partition, so that partition's store holds the user's state.
-function* messages(count) {
-  let seed = 42;
-  const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-  const offsets = PARTITIONS.map(() => 0);
-  for (let i = 0; i < count; i++) {
-    const user = USERS[Math.floor(next() * USERS.length)];
-    const partition = USERS.indexOf(user) % PARTITIONS.length;
-    const text = Array.from({ length: 3 + Math.floor(next() * 5) }, () => WORDS[Math.floor(next() * WORDS.length)]).join(' ');
-    yield { partition, offset: offsets[partition]++, key: user, text };
-  }
+const kafka = args.broker ? await connectKafka({ brokers: args.broker }) : new InMemoryKafka();
+const admin = kafka.admin();
+await admin.createTopics([{ name: TOPIC, partitions: 3, replicationFactor: 1, config: {} }]);
+await admin.close();
+
+// A deterministic stream of sentences, partitioned by user.
+let seed = 42;
+const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+const encoder = new TextEncoder();
+const sentences = Array.from({ length: SENTENCES }, () => {
+  const user = USERS[Math.floor(random() * USERS.length)];
+  const text = Array.from({ length: 3 + Math.floor(random() * 5) }, () => WORDS[Math.floor(random() * WORDS.length)]).join(' ');
+  return { user, text };
+});
+const producer = kafka.producer();
+await producer.send(
+  sentences.map(({ user, text }) => ({
+    topic: TOPIC,
+    partition: USERS.indexOf(user) % 3,
+    key: encoder.encode(user),
+    value: encoder.encode(JSON.stringify({ text })),
+  })),
+);
+await producer.close();
+
+function wordCount() {
+  const app = new Application({
+    kafka,
+    consumerGroup: GROUP,
+    autoOffsetReset: 'earliest',
+    stateDir,
+    stateBackend: backend,
+    commitEvery: 250,
+    handleSignals: false,
+  });
+  app
+    .dataframe(TOPIC)
+    .apply(
+      async ({ text }, ctx) => {
+        const counts = await ctx.state.get('counts', {});
+        for (const word of text.split(' ')) counts[word] = (counts[word] ?? 0) + 1;
+        const sentencesSeen = (await ctx.state.get('sentences', 0)) + 1;
+        ctx.state.set('counts', counts);
+        ctx.state.set('sentences', sentencesSeen);
+        return { user: ctx.key, sentences: sentencesSeen, counts };
+      },
+      { stateful: true },
+    )
+    .toTopic(COUNTS);
+  return app;
 }
 
-const manager = new StateStoreManager({ stateDir, groupId: 'word-count', backend });
-manager.registerStore(TOPIC, 'word-counts');
-const store = manager.getStore(TOPIC, 'word-counts');
-
-async function processCheckpoint(batch) {
-  const transactions = new Map();
-  const lastOffset = new Map();
-  for (const message of batch) {
-    let tx = transactions.get(message.partition);
-    if (!tx) transactions.set(message.partition, (tx = store.startPartitionTransaction(message.partition)));
-    const state = tx.asState(message.key);
-    for (const word of message.text.split(' ')) {
-      state.set(word, ((await state.get(word)) ?? 0) + 1);
-    }
-    state.set('__messages', ((await state.get('__messages')) ?? 0) + 1);
-    lastOffset.set(message.partition, message.offset);
-  }
-  for (const [partition, tx] of transactions) {
-    await tx.prepare({ [TOPIC]: lastOffset.get(partition) });
-    await tx.flush();
-  }
-}
-
-const all = [...messages(3000)];
+console.log(`word count on the ${backend} backend, ${args.broker ? `Kafka at ${args.broker}` : 'the built-in in-memory source'}, state in ${stateDir}/${GROUP}/`);
 const started = performance.now();
-for (const p of PARTITIONS) await manager.onPartitionAssign(TOPIC, p);
-for (let i = 0; i < all.length; i += 250) {
-  if (i === 1500) {
-    // A rebalance: close every partition, then open them again from what was flushed.
-    for (const p of PARTITIONS) await manager.onPartitionRevoke(TOPIC, p);
-    for (const p of PARTITIONS) await manager.onPartitionAssign(TOPIC, p);
-  }
-  await processCheckpoint(all.slice(i, i + 250));
-}
-const elapsed = performance.now() - started;
+const first = await wordCount().run({ until: ({ processed }) => processed >= SENTENCES / 2 });
+console.log(`first half: ${first.processed} sentences, ${first.checkpoints} checkpoints; deleting ${stateDir}/ (an empty disk)`);
+await rm(stateDir, { recursive: true, force: true });
+const second = await wordCount().run({ until: ({ processed, idleMs }) => first.processed + processed >= SENTENCES || idleMs > 5_000 });
+const replayed = second.recoveries.reduce((sum, r) => sum + r.applied + r.skipped, 0);
+console.log(`second half: ${second.processed} sentences, after replaying ${replayed} changelog messages to rebuild the state`);
 
-// Read the results back through fresh transactions and print the top words per user.
-console.log(`word counts on the ${backend} backend, state in ${stateDir}/word-count/`);
+// The latest running total of each user, read back from the output topic.
+const reader = kafka.partitionReader();
+const latest = new Map();
+const outAdmin = kafka.admin();
+const marks = await outAdmin.watermarks(COUNTS, [0]);
+await outAdmin.close();
+for (let offset = marks.get(0).low; offset < marks.get(0).high; ) {
+  const page = await reader.read(COUNTS, 0, offset);
+  for (const record of page.records) {
+    const value = JSON.parse(new TextDecoder().decode(record.value));
+    if ((latest.get(value.user)?.sentences ?? 0) < value.sentences) latest.set(value.user, value);
+  }
+  offset = page.nextOffset;
+}
+await reader.close();
 let total = 0;
 for (const user of USERS) {
-  const partition = all.find((m) => m.key === user)?.partition;
-  if (partition === undefined) continue;
-  const state = store.startPartitionTransaction(partition).asState(user);
-  const counts = [];
-  for (const word of WORDS) counts.push([word, (await state.get(word)) ?? 0]);
-  counts.sort((a, b) => b[1] - a[1]);
-  const messagesSeen = await state.get('__messages');
-  total += messagesSeen;
-  console.log(`  ${user.padEnd(8)} ${String(messagesSeen).padStart(4)} messages  top: ${counts.slice(0, 3).map(([w, n]) => `${w}=${n}`).join(' ')}`);
+  const value = latest.get(user);
+  if (value === undefined) continue;
+  total += value.sentences;
+  const top = Object.entries(value.counts).sort((a, b) => b[1] - a[1]).slice(0, 3);
+  console.log(`  ${user.padEnd(8)} ${String(value.sentences).padStart(4)} sentences  top: ${top.map(([w, n]) => `${w}=${n}`).join(' ')}`);
 }
-await manager.close();
-console.log(`${total} messages counted in ${elapsed.toFixed(0)} ms across ${PARTITIONS.length} partitions (one rebalance)`);
-if (total !== all.length) {
-  console.error(`expected ${all.length} messages, counted ${total}`);
+console.log(`${total} sentences counted in ${(performance.now() - started).toFixed(0)} ms across 3 partitions (${replayed > 0 ? `state rebuilt from ${replayed} changelog messages` : 'the memory backend kept the state in this process'})`);
+if (total !== SENTENCES) {
+  console.error(`expected ${SENTENCES} sentences, counted ${total}`);
   process.exit(1);
 }

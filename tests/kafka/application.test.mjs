@@ -25,6 +25,16 @@ const PARTITIONS = 3;
 const USERS = ['ada', 'grace', 'linus', 'ken', 'barbara', 'edsger', 'donald', 'alan'];
 const WINDOW_MS = 1_000;
 const encoder = new TextEncoder();
+/** Every processor started; the tests' `finally` blocks stop the ones still running. */
+const processors = new Set();
+async function stopAll() {
+  for (const processor of processors) {
+    if (processor.running()) processor.child.kill('SIGKILL');
+    await processor.exited;
+  }
+  processors.clear();
+}
+const removeDir = (dir) => rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
 const decoder = new TextDecoder();
 
 const server = await startKafkaServer();
@@ -146,12 +156,18 @@ function startProcessor(config) {
     return { ...JSON.parse(line.slice('PROCESSOR-RESULT '.length)), log: stderr };
   });
   result.catch(() => {}); // a killed processor's result is never awaited
-  return { child, exited, result, log: () => stderr };
+  let running = true;
+  exited.then(() => (running = false));
+  const processor = { child, exited, result, log: () => stderr, running: () => running, name: config.name };
+  processors.add(processor);
+  return processor;
 }
 
-async function waitFor(condition, ms, what) {
+async function waitFor(condition, ms, what, ...watched) {
   const deadline = Date.now() + ms;
   while (!(await condition())) {
+    const gone = watched.find((processor) => !processor.running());
+    if (gone) throw new Error(`processor ${gone.name} exited while waiting for ${what}:\n${gone.log().slice(-4000)}`);
     if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await sleep(200);
   }
@@ -246,7 +262,7 @@ async function run(bootstrap, s3ClientConfig) {
         const producing = produce(kafka, topic, messages, { chunk: 100, pauseMs: 30 });
         const first = startProcessor(config('first', stateDir, store?.slatedbOptions));
         await withDeadline(
-          waitFor(async () => (await outputCount(kafka, `${topic}-counts`)) >= 800, 120_000, '800 outputs before the crash'),
+          waitFor(async () => (await outputCount(kafka, `${topic}-counts`)) >= 800, 120_000, '800 outputs before the crash', first),
           125_000,
           'the first run',
         ).catch((error) => {
@@ -255,7 +271,7 @@ async function run(bootstrap, s3ClientConfig) {
         first.child.kill('SIGKILL');
         await first.exited;
         await producing;
-        await rm(stateDir, { recursive: true, force: true });
+        await removeDir(stateDir);
         await store?.clear();
 
         const second = startProcessor(config('second', stateDir, store?.slatedbOptions));
@@ -270,7 +286,8 @@ async function run(bootstrap, s3ClientConfig) {
         assert.equal(Object.fromEntries(stored), Object.fromEntries(want.counts), 'the recovered and continued state counts every message exactly once');
         assertOutputs(await readAll(kafka, `${topic}-counts`), await readAll(kafka, `${topic}-windows`), want, backend.name);
       } finally {
-        await rm(stateDir, { recursive: true, force: true });
+        await stopAll();
+        await removeDir(stateDir);
       }
     });
   }
@@ -300,17 +317,17 @@ async function run(bootstrap, s3ClientConfig) {
     try {
       const producing = produce(kafka, topic, messages, { chunk: 50, pauseMs: 60 });
       const a = startProcessor(config('A', dirs[0]));
-      await withDeadline(waitFor(async () => (await outputCount(kafka, `${topic}-counts`)) >= 600, 120_000, 'A processing'), 125_000, 'A');
+      await withDeadline(waitFor(async () => (await outputCount(kafka, `${topic}-counts`)) >= 600, 120_000, 'A processing', a), 125_000, 'A');
       const b = startProcessor(config('B', dirs[1]));
       await withDeadline(
-        waitFor(async () => /Partitions assigned/.test(b.log()), 60_000, 'B to get partitions'),
+        waitFor(async () => /Partitions assigned/.test(b.log()), 60_000, 'B to get partitions', a, b),
         65_000,
         'B joining',
       ).catch((error) => {
         throw new Error(`${error.message}\nA:\n${a.log().slice(-3000)}\nB:\n${b.log().slice(-3000)}`);
       });
       const before = await outputCount(kafka, `${topic}-counts`);
-      await withDeadline(waitFor(async () => (await outputCount(kafka, `${topic}-counts`)) >= before + 400, 120_000, 'both processing'), 125_000, 'both');
+      await withDeadline(waitFor(async () => (await outputCount(kafka, `${topic}-counts`)) >= before + 400, 120_000, 'both processing', a, b), 125_000, 'both');
       a.child.kill('SIGTERM'); // A leaves gracefully: a last checkpoint, then it leaves the group
       const aSummary = await withDeadline(a.result, 60_000, 'A stopping');
       await producing;
@@ -321,7 +338,8 @@ async function run(bootstrap, s3ClientConfig) {
       assert.equal(Object.fromEntries(stored), Object.fromEntries(want.counts), 'B ends with every partition, each message counted exactly once');
       assertOutputs(await readAll(kafka, `${topic}-counts`), await readAll(kafka, `${topic}-windows`), want, 'two members');
     } finally {
-      for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+      await stopAll();
+      for (const dir of dirs) await removeDir(dir);
     }
   });
 
@@ -369,13 +387,14 @@ async function run(bootstrap, s3ClientConfig) {
         assert.is(r.applied + r.skipped, r.toOffset - r.fromOffset, `B replayed only the tail of ${r.changelogPartition} past the stored offset`);
       }
       assert.ok(replayed < changelogs.length / 10, `B replayed ${replayed} changelog messages, not the whole changelog (${changelogs.length})`);
-      assert.match(b.log, /Recovered changelog__/, 'the log says how many messages were replayed');
+      assert.match(bSummary.log, /Recovered changelog__\S+: replayed \d+ changelog message/, 'the log says how many messages were replayed');
       const stored = await storedCounts(group, 'slatedb', dirs[1], store.slatedbOptions, topic);
       assert.equal(Object.fromEntries(stored), Object.fromEntries(expected([...messages, ...extra]).counts), 'the counts carry on from the state A left in S3');
       assertOutputs(await readAll(kafka, `${topic}-counts`), await readAll(kafka, `${topic}-windows`), expected([...messages, ...extra]), 'handoff');
       void want;
     } finally {
-      for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+      await stopAll();
+      for (const dir of dirs) await removeDir(dir);
     }
   });
 

@@ -98,7 +98,11 @@ export interface RunSummary {
 
 /** Options of {@link Application.run}. */
 export interface RunOptions {
-  /** Stop once this returns true (checked between messages), after a last checkpoint. */
+  /**
+   * Stop once this returns true (checked between polls), after a last checkpoint. `idleMs` is the
+   * time since the last record, the last assignment or the end of a recovery, whichever is latest
+   * (0 until the first assignment).
+   */
   readonly until?: (progress: { processed: number; idleMs: number }) => boolean;
   /** Stop when this signal aborts. */
   readonly signal?: AbortSignal;
@@ -296,6 +300,7 @@ class Runner {
   #processed = 0;
   #checkpoints = 0;
   #failedCheckpoints = 0;
+  #assignedOnce = false;
   #lastRecordAt = Date.now();
   #wake: (() => void) | undefined;
 
@@ -329,7 +334,8 @@ class Runner {
       );
       this.#consumer = this.#newConsumer();
       while (!stopRequested() && !this.#runOptions.signal?.aborted) {
-        if (this.#runOptions.until?.({ processed: this.#processed, idleMs: Date.now() - this.#lastRecordAt })) break;
+        const idleMs = this.#owned.size === 0 && !this.#assignedOnce ? 0 : Date.now() - this.#lastRecordAt;
+        if (this.#runOptions.until?.({ processed: this.#processed, idleMs })) break;
         await this.#handleEvents();
         if (this.#recovery.pending) {
           await this.#recover(stopRequested);
@@ -442,6 +448,8 @@ class Runner {
   }
 
   async #applyAssignment(partitions: readonly TopicPartition[]): Promise<void> {
+    this.#assignedOnce = true;
+    this.#lastRecordAt = Date.now(); // idleness counts from the latest assignment
     const next = new Map(partitions.filter((tp) => this.#frames.has(tp.topic)).map((tp) => [tpKey(tp.topic, tp.partition), tp]));
     const revoked = [...this.#owned].filter((key) => !next.has(key));
     const added = [...next.entries()].filter(([key]) => !this.#owned.has(key)).map(([, tp]) => tp);
