@@ -135,6 +135,12 @@ const POLL_TIMEOUT_MS = 100;
 /** Checkpoints that may fail in a row (each rejoins the group) before the application fails. */
 const MAX_FAILED_CHECKPOINTS = 5;
 
+/** Where a newly assigned partition's recovery assumed consumption starts; see `#recoverAgain`. */
+interface StartCheck {
+  readonly committed: number;
+  readonly stores: readonly { storePartition: import('../state/partition.js').StorePartition; changelog: string; fromOffset: number }[];
+}
+
 interface Checkpoint {
   readonly transactions: Map<string, { tx: PartitionTransaction; topic: string; partition: number; changelog: string | undefined }>;
   readonly lastOffsets: Map<string, { topic: string; partition: number; offset: number }>;
@@ -301,6 +307,7 @@ class Runner {
   #checkpoints = 0;
   #failedCheckpoints = 0;
   #assignedOnce = false;
+  readonly #startChecks = new Map<string, StartCheck>();
   #lastRecordAt = Date.now();
   #wake: (() => void) | undefined;
 
@@ -461,6 +468,7 @@ class Runner {
         await this.#manager.onPartitionRevoke(topic, partition);
         this.#owned.delete(key);
         this.#nextExpected.delete(key);
+        this.#startChecks.delete(key);
       }
       this.#logger.info(`Partitions revoked: ${revoked.join(', ')}.`);
     }
@@ -476,11 +484,9 @@ class Runner {
         const stores = await this.#manager.onPartitionAssign(tp.topic, tp.partition);
         const changelogs = this.#changelogs.get(tp.topic);
         if (changelogs !== undefined && this.#options.useChangelogTopics !== false) {
-          await this.#recovery.assign(
-            tp.partition,
-            Object.entries(stores).map(([storeName, storePartition]) => ({ storePartition, changelog: changelogs.get(storeName)! })),
-            { [tp.topic]: committedOffset },
-          );
+          const recovered = Object.entries(stores).map(([storeName, storePartition]) => ({ storePartition, changelog: changelogs.get(storeName)! }));
+          const starts = await this.#recovery.assign(tp.partition, recovered, { [tp.topic]: committedOffset });
+          this.#startChecks.set(key, { committed: committedOffset, stores: recovered.map((entry) => ({ ...entry, fromOffset: starts.get(entry.storePartition)! })) });
         }
         this.#owned.add(key);
       }
@@ -501,6 +507,24 @@ class Runner {
     const destroyed = await this.#manager.destroyPartitionState(tp.topic, tp.partition);
     this.#logger.warn(`${message}: the state of store(s) ${destroyed.join(', ') || '(none)'} was deleted and is rebuilt from offset ${low}.`);
     return low;
+  }
+
+  /**
+   * Recovery applied the changelog as of the committed offset read at assignment. The partition's
+   * first record says where this member really starts; when that differs (the previous owner
+   * committed after the assignment was read), the changelog is applied again from the same start
+   * with that offset, so the state holds exactly the effects of the messages before it.
+   */
+  async #recoverAgain(record: KafkaRecord, check: StartCheck, stopRequested: () => boolean): Promise<void> {
+    const committed = check.committed === NO_COMMITTED_OFFSET ? 'none' : String(check.committed);
+    this.#logger.warn(
+      `${tpKey(record.topic, record.partition)} starts at offset ${record.offset}, not at the committed offset ${committed} its state was recovered for (another member committed after this assignment): applying the changelog again as of offset ${record.offset}.`,
+    );
+    await this.#recovery.assign(record.partition, check.stores, { [record.topic]: record.offset });
+    while (this.#recovery.pending && !stopRequested()) {
+      await this.#recover(stopRequested);
+      await this.#handleEvents();
+    }
   }
 
   async #recover(stopRequested: () => boolean): Promise<void> {
@@ -527,6 +551,14 @@ class Runner {
     }
     const expected = this.#nextExpected.get(key);
     if (expected !== undefined && record.offset < expected) return; // redelivered after a rebalance
+    const startCheck = this.#startChecks.get(key);
+    if (startCheck !== undefined) {
+      this.#startChecks.delete(key);
+      if (record.offset !== startCheck.committed) {
+        await this.#recoverAgain(record, startCheck, stopRequested);
+        if (!this.#owned.has(key) || stopRequested()) return;
+      }
+    }
     this.#lastRecordAt = Date.now();
     const frame = this.#frames.get(record.topic)!;
     const keyBytes = record.key ?? new Uint8Array(0);
@@ -643,6 +675,7 @@ class Runner {
     }
     this.#owned.clear();
     this.#nextExpected.clear();
+    this.#startChecks.clear();
     this.#events.length = 0;
     this.#consumer = this.#newConsumer();
   }

@@ -147,7 +147,7 @@ export class RecoveryManager {
     return this.#partitions.size > 0;
   }
 
-  /** The partitions that recovered since the last call, and how; the list is emptied. */
+  /** The partitions assigned since the last call (recovered, or current already), and how; the list is emptied. */
   takeReports(): RecoveryReport[] {
     return this.#completed.splice(0);
   }
@@ -155,15 +155,23 @@ export class RecoveryManager {
   /**
    * Register the store partitions of one assigned data partition that need recovery.
    * @param partition - the partition number
-   * @param stores - each store partition with its changelog topic
+   * @param stores - each store partition with its changelog topic, and optionally the offset to
+   *   replay from instead of the stored one (to apply again what was skipped under other committed offsets)
    * @param committedOffsets - committed source offsets (next offset to consume) by topic
+   * @returns the offset each store partition's replay starts from ({@link OFFSET_BEGINNING}: none stored)
    * @throws InvalidStoreChangelogOffset when a stored offset is at or past its changelog's end
    */
-  async assign(partition: number, stores: readonly { storePartition: StorePartition; changelog: string }[], committedOffsets: CommittedOffsets): Promise<void> {
+  async assign(
+    partition: number,
+    stores: readonly { storePartition: StorePartition; changelog: string; fromOffset?: number }[],
+    committedOffsets: CommittedOffsets,
+  ): Promise<Map<StorePartition, number>> {
     const registered: RecoveryPartition[] = [];
-    for (const { storePartition, changelog } of stores) {
+    const starts = new Map<StorePartition, number>();
+    for (const { storePartition, changelog, fromOffset } of stores) {
       const watermarks = (await this.#options.admin.watermarks(changelog, [partition])).get(partition)!;
-      const stored = (await storePartition.getChangelogOffset()) ?? OFFSET_BEGINNING;
+      const stored = fromOffset ?? (await storePartition.getChangelogOffset()) ?? OFFSET_BEGINNING;
+      starts.set(storePartition, stored);
       const recovery = new RecoveryPartition(changelog, storePartition, committedOffsets, watermarks.low, watermarks.high, stored);
       if (recovery.needsRecovery) {
         registered.push(recovery);
@@ -176,10 +184,12 @@ export class RecoveryManager {
             'the state belongs to another changelog (was the topic deleted and created again?). Delete this partition\'s state (application.clearState() or remove its directory) so it is rebuilt from the changelog.',
         );
       } else {
-        this.#options.logger.debug(`No recovery needed for ${recovery.describe()} (state at ${stored}, changelog end ${watermarks.high}).`);
+        this.#options.logger.info(`State of ${recovery.describe()} is current (state at ${stored === OFFSET_BEGINNING ? 'none' : stored}, changelog end ${watermarks.high}): nothing to replay.`);
+        this.#completed.push({ changelogPartition: recovery.describe(), applied: 0, skipped: 0, fromOffset: stored, toOffset: watermarks.high });
       }
     }
     if (registered.length > 0) this.#partitions.set(partition, [...(this.#partitions.get(partition) ?? []), ...registered]);
+    return starts;
   }
 
   /**
