@@ -130,6 +130,45 @@ async function readAll(kafka, topic) {
   }
 }
 
+/**
+ * Waits until the counts topic shows every user's final count (the pipeline has seen the whole
+ * input), reading it incrementally; fails early when a watched processor exits.
+ */
+async function waitForFinalCounts(kafka, topic, want, ms, ...watched) {
+  const reader = kafka.partitionReader();
+  const highest = new Map();
+  let offset = 0;
+  try {
+    await waitFor(
+      async () => {
+        for (;;) {
+          const { records, nextOffset, highWatermark } = await reader.read(topic, 0, offset);
+          for (const record of records) {
+            const { user, count } = JSON.parse(decoder.decode(record.value));
+            highest.set(user, Math.max(highest.get(user) ?? 0, count));
+          }
+          offset = nextOffset;
+          if (records.length === 0 || offset >= highWatermark) break;
+        }
+        return [...want.counts].every(([user, total]) => highest.get(user) === total);
+      },
+      ms,
+      `every user's final count in ${topic}`,
+      ...watched,
+    );
+  } catch (error) {
+    throw new Error(`${error.message}; highest counts so far ${JSON.stringify(Object.fromEntries(highest))}, expected ${JSON.stringify(Object.fromEntries(want.counts))}`);
+  } finally {
+    await reader.close();
+  }
+}
+
+/** Stops a processor gracefully (SIGTERM: a last checkpoint) and returns its summary. */
+async function finish(processor) {
+  processor.child.kill('SIGTERM');
+  return withDeadline(processor.result, 60_000, `processor ${processor.name} stopping`);
+}
+
 async function outputCount(kafka, topic) {
   const admin = kafka.admin();
   try {
@@ -252,7 +291,7 @@ async function run(bootstrap, s3ClientConfig) {
         stateDir,
         ...(slatedbOptions ? { slatedbOptions } : {}),
         commitEvery: 40,
-        idleExitMs: 4_000,
+        idleExitMs: 600_000,
         windowMs: WINDOW_MS,
       });
       const admin = kafka.admin();
@@ -279,7 +318,8 @@ async function run(bootstrap, s3ClientConfig) {
         await store?.clear();
 
         const second = startProcessor(config('second', stateDir, store?.slatedbOptions));
-        const summary = await withDeadline(second.result, 180_000, 'the restarted processor');
+        await waitForFinalCounts(kafka, `${topic}-counts`, want, 180_000, second);
+        const summary = await finish(second);
         assert.ok(summary.recoveries.length > 0, 'the restarted processor recovered from the changelog');
         assert.ok(
           summary.recoveries.every((r) => r.fromOffset === -2),
@@ -315,7 +355,7 @@ async function run(bootstrap, s3ClientConfig) {
       backend: 'rocksdb',
       stateDir,
       commitEvery: 40,
-      idleExitMs: 5_000,
+      idleExitMs: 600_000,
       windowMs: WINDOW_MS,
     });
     try {
@@ -332,10 +372,10 @@ async function run(bootstrap, s3ClientConfig) {
       });
       const before = await outputCount(kafka, `${topic}-counts`);
       await withDeadline(waitFor(async () => (await outputCount(kafka, `${topic}-counts`)) >= before + 400, 120_000, 'both processing', a, b), 125_000, 'both');
-      a.child.kill('SIGTERM'); // A leaves gracefully: a last checkpoint, then it leaves the group
-      const aSummary = await withDeadline(a.result, 60_000, 'A stopping');
+      const aSummary = await finish(a); // A leaves gracefully: a last checkpoint, then it leaves the group
       await producing;
-      const bSummary = await withDeadline(b.result, 180_000, 'B finishing');
+      await waitForFinalCounts(kafka, `${topic}-counts`, want, 180_000, b);
+      const bSummary = await finish(b);
       assert.ok(aSummary.processed > 0 && bSummary.processed > 0, `both members processed messages (A ${aSummary.processed}, B ${bSummary.processed})`);
       assert.ok(bSummary.recoveries.length > 0, 'B recovered the partitions it took over from their changelogs');
       const stored = await storedCounts(group, 'rocksdb', dirs[1], undefined, topic);
@@ -367,7 +407,7 @@ async function run(bootstrap, s3ClientConfig) {
       stateDir,
       slatedbOptions: store.slatedbOptions,
       commitEvery: 40,
-      idleExitMs: 4_000,
+      idleExitMs: 600_000,
       windowMs: WINDOW_MS,
     });
     try {
@@ -381,7 +421,9 @@ async function run(bootstrap, s3ClientConfig) {
       await producing;
       const changelog = await readAll(kafka, `changelog__${group}--${topic}--default`);
       const b = startProcessor(config('B', dirs[1]));
-      const bSummary = await withDeadline(b.result, 180_000, 'B taking over');
+      const want = expected(messages);
+      await waitForFinalCounts(kafka, `${topic}-counts`, want, 180_000, b);
+      const bSummary = await finish(b);
       const defaults = bSummary.recoveries.filter((r) => r.changelogPartition.includes('--default['));
       assert.is(defaults.length, PARTITIONS, `B reports every partition of the default store: ${JSON.stringify(bSummary.recoveries)}`);
       for (const r of bSummary.recoveries) {
@@ -393,7 +435,6 @@ async function run(bootstrap, s3ClientConfig) {
       assert.ok(changelog.length > 100, `the changelog holds A's history (${changelog.length} messages)`);
       assert.ok(replayed < changelog.length / 10, `B replayed ${replayed} changelog messages, not the whole changelog (${changelog.length})`);
       assert.match(bSummary.log, /(Recovered|State of) changelog__\S+--default\[\d\]/, 'the log says, per partition, what was replayed');
-      const want = expected(messages);
       const stored = await storedCounts(group, 'slatedb', dirs[1], store.slatedbOptions, topic);
       assert.equal(Object.fromEntries(stored), Object.fromEntries(want.counts), 'the counts carry on from the state A left in S3, each message once');
       assertOutputs(await readAll(kafka, `${topic}-counts`), await readAll(kafka, `${topic}-windows`), want, 'handoff');

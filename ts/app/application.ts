@@ -137,7 +137,10 @@ const MAX_FAILED_CHECKPOINTS = 5;
 
 /** Where a newly assigned partition's recovery assumed consumption starts; see `#recoverAgain`. */
 interface StartCheck {
+  /** The committed offset recovery applied the changelog as of. */
   readonly committed: number;
+  /** Where consumption was expected to start (the committed offset, or the reset policy's end). */
+  readonly start: number;
   readonly stores: readonly { storePartition: import('../state/partition.js').StorePartition; changelog: string; fromOffset: number }[];
 }
 
@@ -479,27 +482,29 @@ class Runner {
       const committed = await this.#consumer!.committed(added);
       for (const tp of added) {
         const key = tpKey(tp.topic, tp.partition);
+        const watermarks = (await this.#admin.watermarks(tp.topic, [tp.partition])).get(tp.partition)!;
         let committedOffset = committed.get(key) ?? NO_COMMITTED_OFFSET;
-        committedOffset = await this.#checkSourceRange(tp, committedOffset);
+        committedOffset = await this.#checkSourceRange(tp, committedOffset, watermarks.low);
+        // Where consumption should start: the committed offset, else the reset policy's end.
+        const start = committedOffset >= 0 ? committedOffset : this.#options.autoOffsetReset === 'earliest' ? watermarks.low : watermarks.high;
         const stores = await this.#manager.onPartitionAssign(tp.topic, tp.partition);
         const changelogs = this.#changelogs.get(tp.topic);
         if (changelogs !== undefined && this.#options.useChangelogTopics !== false) {
           const recovered = Object.entries(stores).map(([storeName, storePartition]) => ({ storePartition, changelog: changelogs.get(storeName)! }));
           const starts = await this.#recovery.assign(tp.partition, recovered, { [tp.topic]: committedOffset });
-          this.#startChecks.set(key, { committed: committedOffset, stores: recovered.map((entry) => ({ ...entry, fromOffset: starts.get(entry.storePartition)! })) });
+          this.#startChecks.set(key, { committed: committedOffset, start, stores: recovered.map((entry) => ({ ...entry, fromOffset: starts.get(entry.storePartition)! })) });
         }
         this.#owned.add(key);
       }
     } finally {
       this.#openDeadline.disarm();
     }
+    this.#reports.push(...this.#recovery.takeReports());
     this.#logger.info(`Partitions assigned: ${added.map((tp) => tpKey(tp.topic, tp.partition)).join(', ')}${this.#recovery.pending ? '; recovering state first' : ''}.`);
   }
 
-  async #checkSourceRange(tp: TopicPartition, committed: number): Promise<number> {
-    if (committed < 0) return committed;
-    const { low } = (await this.#admin.watermarks(tp.topic, [tp.partition])).get(tp.partition)!;
-    if (committed >= low) return committed;
+  async #checkSourceRange(tp: TopicPartition, committed: number, low: number): Promise<number> {
+    if (committed < 0 || committed >= low) return committed;
     const message = `The committed offset ${committed} of ${tpKey(tp.topic, tp.partition)} is below the topic's low watermark ${low} (messages were deleted by retention before they were processed)`;
     if (this.#options.stateRecoveryOffsetReset === 'error') {
       throw new StateRecoveryOffsetOutOfRange(`${message}; the state cannot match the data. Set stateRecoveryOffsetReset: "earliest" to rebuild the state from the low watermark.`);
@@ -518,7 +523,7 @@ class Runner {
   async #recoverAgain(record: KafkaRecord, check: StartCheck, stopRequested: () => boolean): Promise<void> {
     const committed = check.committed === NO_COMMITTED_OFFSET ? 'none' : String(check.committed);
     this.#logger.warn(
-      `${tpKey(record.topic, record.partition)} starts at offset ${record.offset}, not at the committed offset ${committed} its state was recovered for (another member committed after this assignment): applying the changelog again as of offset ${record.offset}.`,
+      `${tpKey(record.topic, record.partition)} starts at offset ${record.offset}, not at ${check.start} where its state's recovery (as of committed offset ${committed}) assumed it would (another member committed after this assignment): applying the changelog again as of offset ${record.offset}.`,
     );
     await this.#recovery.assign(record.partition, check.stores, { [record.topic]: record.offset });
     while (this.#recovery.pending && !stopRequested()) {
@@ -554,7 +559,7 @@ class Runner {
     const startCheck = this.#startChecks.get(key);
     if (startCheck !== undefined) {
       this.#startChecks.delete(key);
-      if (record.offset !== startCheck.committed) {
+      if (record.offset !== startCheck.start) {
         await this.#recoverAgain(record, startCheck, stopRequested);
         if (!this.#owned.has(key) || stopRequested()) return;
       }

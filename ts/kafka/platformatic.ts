@@ -336,10 +336,10 @@ class Admin implements KafkaAdmin {
 async function readWatermarks(reader: PlatformaticConsumer, topic: string, partitions: readonly number[]): Promise<Map<number, Watermarks>> {
   try {
     const request = { topics: [topic], partitions: { [topic]: [...partitions] } };
-    const [low, high] = await Promise.all([
-      reader.listOffsets({ ...request, timestamp: -2n }),
-      reader.listOffsets({ ...request, timestamp: -1n }),
-    ]);
+    // One after the other: two concurrent listOffsets calls on one client were seen to answer
+    // both with the same offsets.
+    const low = await reader.listOffsets({ ...request, timestamp: -2n });
+    const high = await reader.listOffsets({ ...request, timestamp: -1n });
     const result = new Map<number, Watermarks>();
     for (const partition of partitions) {
       const lowOffset = low.get(topic)?.[partition];
