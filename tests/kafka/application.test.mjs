@@ -24,6 +24,8 @@ const processorPath = path.join(here, 'processor.mjs');
 const PARTITIONS = 3;
 const USERS = ['ada', 'grace', 'linus', 'ken', 'barbara', 'edsger', 'donald', 'alan'];
 const WINDOW_MS = 1_000;
+// Event times start now: the broker deletes messages older than its retention (7 days) at once.
+const T0 = Math.floor(Date.now() / WINDOW_MS) * WINDOW_MS;
 const encoder = new TextEncoder();
 /** Every processor started; the tests' `finally` blocks stop the ones still running. */
 const processors = new Set();
@@ -61,7 +63,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 function inputMessages(count) {
   return Array.from({ length: count }, (_, seq) => {
     const user = USERS[seq % USERS.length];
-    return { user, partition: USERS.indexOf(user) % PARTITIONS, seq, amount: (seq * 7) % 13, timestamp: 1_700_000_000_000 + seq * 37 };
+    return { user, partition: USERS.indexOf(user) % PARTITIONS, seq, amount: (seq * 7) % 13, timestamp: T0 + seq * 37 };
   });
 }
 
@@ -135,6 +137,11 @@ async function readAll(kafka, topic) {
  * input), reading it incrementally; fails early when a watched processor exits.
  */
 async function waitForFinalCounts(kafka, topic, want, ms, ...watched) {
+  return waitForCounts(kafka, topic, (highest) => [...want.counts].every(([user, total]) => highest.get(user) === total), `every user's final count in ${topic}`, ms, ...watched);
+}
+
+/** Waits until `done(highest count per user so far)` holds for the counts topic. */
+async function waitForCounts(kafka, topic, done, what, ms, ...watched) {
   const reader = kafka.partitionReader();
   const highest = new Map();
   let offset = 0;
@@ -150,14 +157,14 @@ async function waitForFinalCounts(kafka, topic, want, ms, ...watched) {
           offset = nextOffset;
           if (records.length === 0 || offset >= highWatermark) break;
         }
-        return [...want.counts].every(([user, total]) => highest.get(user) === total);
+        return done(highest);
       },
       ms,
-      `every user's final count in ${topic}`,
+      what,
       ...watched,
     );
   } catch (error) {
-    throw new Error(`${error.message}; highest counts so far ${JSON.stringify(Object.fromEntries(highest))}, expected ${JSON.stringify(Object.fromEntries(want.counts))}`);
+    throw new Error(`${error.message}; highest counts so far ${JSON.stringify(Object.fromEntries(highest))}`);
   } finally {
     await reader.close();
   }
@@ -343,7 +350,7 @@ async function run(bootstrap, s3ClientConfig) {
     await admin.createTopics([{ name: topic, partitions: PARTITIONS, replicationFactor: 1, config: {} }]);
     await admin.close();
     const messages = inputMessages(3_000);
-    const want = expected(messages);
+    let want = expected(messages);
     const dirs = [await mkdtemp(path.join(tmpdir(), 'streamstate-a-')), await mkdtemp(path.join(tmpdir(), 'streamstate-b-'))];
     const config = (name, stateDir) => ({
       name,
@@ -374,6 +381,11 @@ async function run(bootstrap, s3ClientConfig) {
       await withDeadline(waitFor(async () => (await outputCount(kafka, `${topic}-counts`)) >= before + 400, 120_000, 'both processing', a, b), 125_000, 'both');
       const aSummary = await finish(a); // A leaves gracefully: a last checkpoint, then it leaves the group
       await producing;
+      // The stream goes on after A left: only B can count these, so B must own every partition.
+      const tail = inputMessages(3_240).slice(3_000);
+      await produce(kafka, topic, tail);
+      const all = [...messages, ...tail];
+      want = expected(all);
       await waitForFinalCounts(kafka, `${topic}-counts`, want, 180_000, b);
       const bSummary = await finish(b);
       assert.ok(aSummary.processed > 0 && bSummary.processed > 0, `both members processed messages (A ${aSummary.processed}, B ${bSummary.processed})`);
@@ -381,6 +393,55 @@ async function run(bootstrap, s3ClientConfig) {
       const stored = await storedCounts(group, 'rocksdb', dirs[1], undefined, topic);
       assert.equal(Object.fromEntries(stored), Object.fromEntries(want.counts), 'B ends with every partition, each message counted exactly once');
       assertOutputs(await readAll(kafka, `${topic}-counts`), await readAll(kafka, `${topic}-windows`), want, 'two members');
+    } finally {
+      await stopAll();
+      for (const dir of dirs) await removeDir(dir);
+    }
+  });
+
+  test('cold start: members with empty disks join one after another while the first recovers (timing permitting: the log shows); no stall, nothing lost (rocksdb)', async () => {
+    const topic = uniqueName('cold');
+    const group = uniqueName('cold');
+    const admin = kafka.admin();
+    await admin.createTopics([{ name: topic, partitions: PARTITIONS, replicationFactor: 1, config: {} }]);
+    await admin.close();
+    const history = inputMessages(3_000);
+    const dirs = await Promise.all(['h', 'a', 'b', 'c'].map((name) => mkdtemp(path.join(tmpdir(), `streamstate-${name}-`))));
+    const config = (name, stateDir) => ({
+      name,
+      brokers: bootstrap,
+      group,
+      input: topic,
+      counts: `${topic}-counts`,
+      windows: `${topic}-windows`,
+      backend: 'rocksdb',
+      stateDir,
+      commitEvery: 10, // many small checkpoints: a long changelog to replay
+      idleExitMs: 600_000,
+      windowMs: WINDOW_MS,
+    });
+    try {
+      // A first run builds the changelog, then its machine is gone (its state directory unused again).
+      await produce(kafka, topic, history);
+      const h = startProcessor(config('H', dirs[0]));
+      await waitForFinalCounts(kafka, `${topic}-counts`, expected(history), 180_000, h);
+      await finish(h);
+      // Three new members with empty disks, started one after another while recovery runs.
+      const a = startProcessor(config('A', dirs[1]));
+      await waitFor(async () => /Recovery needed/.test(a.log()), 60_000, 'A to start recovering', a);
+      const b = startProcessor(config('B', dirs[2]));
+      await waitFor(async () => /Partitions assigned/.test(b.log()), 60_000, 'B to join', a, b);
+      const c = startProcessor(config('C', dirs[3]));
+      await waitFor(async () => /Partitions assigned/.test(c.log()), 60_000, 'C to join', a, b, c);
+      // Then the stream goes on: the counts carry on from the recovered state only if nothing was lost.
+      const tail = inputMessages(3_480).slice(3_000);
+      await produce(kafka, topic, tail, { chunk: 40, pauseMs: 20 });
+      const want = expected([...history, ...tail]);
+      await waitForFinalCounts(kafka, `${topic}-counts`, want, 180_000, a, b, c);
+      const summaries = [];
+      for (const member of [a, b, c]) summaries.push(await finish(member));
+      assert.ok(summaries.some((summary) => summary.recoveries.some((r) => r.applied > 0)), 'the new members rebuilt state from the changelog');
+      assertOutputs(await readAll(kafka, `${topic}-counts`), await readAll(kafka, `${topic}-windows`), want, 'cold start');
     } finally {
       await stopAll();
       for (const dir of dirs) await removeDir(dir);
@@ -415,7 +476,8 @@ async function run(bootstrap, s3ClientConfig) {
       // state directory) but the same S3 location, takes the partitions over.
       const producing = produce(kafka, topic, messages, { chunk: 100, pauseMs: 30 });
       const a = startProcessor(config('A', dirs[0]));
-      await withDeadline(waitFor(async () => (await outputCount(kafka, `${topic}-counts`)) >= 1_000, 120_000, 'A processing', a), 125_000, 'A');
+      // Killed once it has processed some of every partition (every user counted at least 60 times).
+      await waitForCounts(kafka, `${topic}-counts`, (highest) => USERS.every((user) => (highest.get(user) ?? 0) >= 60), 'A counting every user', 120_000, a);
       a.child.kill('SIGKILL');
       await a.exited;
       await producing;

@@ -58,7 +58,12 @@ async function run(bootstrap) {
     await admin.createTopics([{ name, partitions: 1, replicationFactor: 1, config: { 'cleanup.policy': 'compact' } }]);
     await admin.close();
     const producer = kafka.producer();
-    await producer.send(messages.map((m) => ({ topic: name, partition: 0, key: bytes(m.key), value: m.value === null ? null : bytes(m.value), headers: header(m.processed) })));
+    // In sends of 50: each is a batch of its own, so a small read size means many reads.
+    for (let i = 0; i < messages.length; i += 50) {
+      await producer.send(
+        messages.slice(i, i + 50).map((m) => ({ topic: name, partition: 0, key: bytes(m.key), value: m.value === null ? null : bytes(m.value), headers: header(m.processed) })),
+      );
+    }
     await producer.close();
     return name;
   }
