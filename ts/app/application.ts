@@ -134,6 +134,8 @@ const POLL_RECORDS = 500;
 const POLL_TIMEOUT_MS = 100;
 /** Checkpoints that may fail in a row (each rejoins the group) before the application fails. */
 const MAX_FAILED_CHECKPOINTS = 5;
+/** No record for this long while an owned partition has messages waiting: the consumer is replaced. */
+const STALL_MS = 15_000;
 
 /** Where a newly assigned partition's recovery assumed consumption starts; see `#recoverAgain`. */
 interface StartCheck {
@@ -310,6 +312,7 @@ class Runner {
   #checkpoints = 0;
   #failedCheckpoints = 0;
   #assignedOnce = false;
+  #lastStallCheck = 0;
   readonly #startChecks = new Map<string, StartCheck>();
   #lastRecordAt = Date.now();
   #wake: (() => void) | undefined;
@@ -357,7 +360,10 @@ class Runner {
           await this.#process(record, stopRequested);
           if (this.#checkpointDue()) await this.#commit('interval');
         }
-        if (records.length === 0 && this.#checkpointDue()) await this.#commit('interval');
+        if (records.length === 0) {
+          if (this.#checkpointDue()) await this.#commit('interval');
+          await this.#checkStall();
+        }
       }
       await this.#commit('stop');
     } catch (error) {
@@ -501,6 +507,35 @@ class Runner {
     }
     this.#reports.push(...this.#recovery.takeReports());
     this.#logger.info(`Partitions assigned: ${added.map((tp) => tpKey(tp.topic, tp.partition)).join(', ')}${this.#recovery.pending ? '; recovering state first' : ''}.`);
+  }
+
+  /**
+   * The consumer stream has been seen to stop delivering (a fetch whose answer never came) while
+   * its partitions have messages waiting. When nothing arrived for {@link STALL_MS} although some
+   * owned partition has messages past this member's position, rejoin with a new consumer.
+   */
+  async #checkStall(): Promise<void> {
+    const now = Date.now();
+    if (this.#owned.size === 0 || now - this.#lastRecordAt < STALL_MS || now - this.#lastStallCheck < STALL_MS) return;
+    this.#lastStallCheck = now;
+    const owned = [...this.#owned].map(parseTp);
+    const unknown = owned.filter((tp) => !this.#nextExpected.has(tpKey(tp.topic, tp.partition)));
+    const committed = unknown.length > 0 ? await this.#consumer!.committed(unknown) : new Map<string, number>();
+    for (const tp of owned) {
+      const key = tpKey(tp.topic, tp.partition);
+      const { low, high } = (await this.#admin.watermarks(tp.topic, [tp.partition])).get(tp.partition)!;
+      const position = this.#nextExpected.get(key) ?? committed.get(key) ?? NO_COMMITTED_OFFSET;
+      const behind = position < 0 ? (this.#options.autoOffsetReset === 'earliest' ? high > low : false) : high > position;
+      if (behind) {
+        this.#logger.warn(
+          `No message for ${Math.round((now - this.#lastRecordAt) / 1000)} s although ${key} has messages up to offset ${high - 1} past position ${position < 0 ? 'none' : position}: the consumer stalled; rejoining with a new one.`,
+        );
+        await this.#commit('stall');
+        await this.#reset();
+        this.#lastRecordAt = Date.now();
+        return;
+      }
+    }
   }
 
   async #checkSourceRange(tp: TopicPartition, committed: number, low: number): Promise<number> {
