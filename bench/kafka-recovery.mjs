@@ -364,7 +364,25 @@ async function main() {
 
     const client = await lib.connectKafka({ brokers: kafka.bootstrap });
     const admin = client.admin();
-    const reader = client.partitionReader();
+    // The reader RecoveryManager uses, timed: how much of a replay is reading from Kafka.
+    const kafkaReader = client.partitionReader();
+    const reads = { calls: 0, ms: 0, records: 0 };
+    const reader = {
+      read: async (...request) => {
+        const started = now();
+        const result = await kafkaReader.read(...request);
+        reads.calls++;
+        reads.ms += now() - started;
+        reads.records += result.records.length;
+        return result;
+      },
+      close: () => kafkaReader.close(),
+    };
+    const takeReads = () => {
+      const taken = { ...reads };
+      Object.assign(reads, { calls: 0, ms: 0, records: 0 });
+      return taken;
+    };
     const producer = client.producer();
     closers.push(() => producer.close(), () => reader.close(), () => admin.close());
     const bucket = `bench-${Date.now().toString(36)}`;
@@ -426,7 +444,9 @@ async function main() {
     const results = new Map();
     for (const backend of backends) {
       log(`kafka-recovery: ${backend.label}`);
+      takeReads();
       results.set(backend.id, await measureBackend(lib, backend, { reader, admin, topic: topic.name, count, keys, lastValue: topic.lastValue, logger }));
+      results.get(backend.id).kafkaReads = takeReads();
     }
 
     const rocks = results.get('rocksdb');
@@ -449,9 +469,9 @@ async function main() {
     for (const backend of backends) {
       const r = results.get(backend.id);
       console.log(
-        `  ${backend.label}: empty open ${r.openEmptyMs.toFixed(0)} ms; close after replay ${r.closeMs.toFixed(0)} ms; reopen = open ${r.openMs.toFixed(0)} ms + assign ${r.assignMs.toFixed(0)} ms + scan ${r.scanMs.toFixed(0)} ms`,
+        `  ${backend.label}: replay = Kafka reads ${r.kafkaReads.calls} x ${r.kafkaReads.ms.toFixed(0)} ms (${(r.kafkaReads.records / r.kafkaReads.calls).toFixed(0)} msgs each) + applying ${(r.replayMs - r.kafkaReads.ms).toFixed(0)} ms; empty open ${r.openEmptyMs.toFixed(0)} ms; close after replay ${r.closeMs.toFixed(0)} ms; reopen = open ${r.openMs.toFixed(0)} ms + assign ${r.assignMs.toFixed(0)} ms + scan ${r.scanMs.toFixed(0)} ms`,
       );
-      if (r.replayCalls) console.log(`    S3 requests: replay + close: ${formatCalls(r.replayCalls)}; reopen + read all: ${formatCalls(r.reopenCalls)}`);
+      if (r.replayCalls) console.log(`    S3 requests (ms summed over concurrent requests): replay + close: ${formatCalls(r.replayCalls)}; reopen + read all: ${formatCalls(r.reopenCalls)}`);
     }
     console.log(`  verified per backend: ${count} applied, 0 skipped, stored offset ${count - 1}; after the reopen ${keys} keys, each with its last value`);
     if (args.markdown) {
