@@ -469,7 +469,7 @@ async function main() {
     for (const backend of backends) {
       const r = results.get(backend.id);
       console.log(
-        `  ${backend.label}: replay = Kafka reads ${r.kafkaReads.calls} x ${r.kafkaReads.ms.toFixed(0)} ms (${(r.kafkaReads.records / r.kafkaReads.calls).toFixed(0)} msgs each) + applying ${(r.replayMs - r.kafkaReads.ms).toFixed(0)} ms; empty open ${r.openEmptyMs.toFixed(0)} ms; close after replay ${r.closeMs.toFixed(0)} ms; reopen = open ${r.openMs.toFixed(0)} ms + assign ${r.assignMs.toFixed(0)} ms + scan ${r.scanMs.toFixed(0)} ms`,
+        `  ${backend.label}: replay = ${r.kafkaReads.ms.toFixed(0)} ms in ${r.kafkaReads.calls} Kafka reads (${(r.kafkaReads.records / r.kafkaReads.calls).toFixed(0)} msgs each) + applying ${(r.replayMs - r.kafkaReads.ms).toFixed(0)} ms; empty open ${r.openEmptyMs.toFixed(0)} ms; close after replay ${r.closeMs.toFixed(0)} ms; reopen = open ${r.openMs.toFixed(0)} ms + assign ${r.assignMs.toFixed(0)} ms + scan ${r.scanMs.toFixed(0)} ms`,
       );
       if (r.replayCalls) console.log(`    S3 requests (ms summed over concurrent requests): replay + close: ${formatCalls(r.replayCalls)}; reopen + read all: ${formatCalls(r.reopenCalls)}`);
     }
