@@ -346,6 +346,10 @@ async function main() {
   const count = args['kafka-messages'] !== undefined ? Number(args['kafka-messages']) : 2 * keys;
   if (!Number.isSafeInteger(count) || count < keys) throw new Error(`--kafka-messages must be an integer of at least --kafka-keys (${keys}), got ${args['kafka-messages']}`);
 
+  const BACKEND_IDS = ['rocksdb', 'slatedb-file', 'slatedb-s3'];
+  const unknown = (args.backends ?? '').split(',').filter((id) => id && !BACKEND_IDS.includes(id));
+  if (unknown.length > 0 || args.backends === '') throw new Error(`--backends takes a comma-separated list of ${BACKEND_IDS.join(', ')}; got ${JSON.stringify(args.backends)}`);
+
   const lib = await import('streamstate');
   const { S3Client, CreateBucketCommand } = await import('@aws-sdk/client-s3');
   const { startKafka, startMinio, ServerUnavailable } = await import('./lib/servers.mjs');
@@ -444,7 +448,6 @@ async function main() {
     if (args.backends) {
       const wanted = new Set(args.backends.split(','));
       backends = backends.filter((b) => wanted.has(b.id));
-      if (backends.length === 0) throw new Error(`--backends: none of ${args.backends} is one of rocksdb, slatedb-file, slatedb-s3`);
     }
 
     // A small unrecorded pass on every backend first: compiles the wasm engine, the Kafka client's
