@@ -12,6 +12,9 @@
 //      node bench/run.mjs --json           (every number, machine-readable, at the end)
 //      node bench/run.mjs --repeat 3       (the median of 3 runs per cell; about 3x the time)
 //      --no-warmup skips the unrecorded warm-up pass at N = 1000; --no-native the native SlateDB line
+//      --no-kafka skips the last part, recovery over a real Kafka broker and MinIO
+//        (bench/kafka-recovery.mjs, run as a child process on Node >= 22.22; --kafka-keys K and
+//        --kafka-messages M size it: 100 000 keys and twice as many messages by default)
 import { parseArgs } from 'node:util';
 import { formatEngineResults, measureFirstOpen, runEngineBench } from './engine.mjs';
 import { benchBackends } from './lib/backends.mjs';
@@ -22,6 +25,7 @@ import { windowedAggregation } from './workloads/windowed-aggregation.mjs';
 import { rangeScans } from './workloads/range-scans.mjs';
 import { coldReads } from './workloads/cold-reads.mjs';
 import { recovery } from './workloads/recovery.mjs';
+import { runKafkaRecoveryChild, UNAVAILABLE_STATUS } from './kafka-recovery.mjs';
 
 const WORKLOADS = [readModifyWrite, windowedAggregation, rangeScans, coldReads, recovery];
 
@@ -38,6 +42,9 @@ const { values: args } = parseArgs({
     'engine-n': { type: 'string' },
     markdown: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
+    'no-kafka': { type: 'boolean', default: false },
+    'kafka-keys': { type: 'string' },
+    'kafka-messages': { type: 'string' },
   },
 });
 
@@ -191,3 +198,22 @@ if (args.json) {
   console.log(JSON.stringify({ facts, sizes, backends: ran.map((b) => b.id), results: plain, engine }, null, 2));
 }
 console.log(`\ntotal ${((now() - started) / 1000).toFixed(1)} s; load average at the end ${machineFacts().loadAverage1m}`);
+
+// Last: recovery of one partition over a real broker (replay from Kafka vs reopen from the object
+// store), in a child process because the Kafka client needs a newer Node than this one may be.
+if (!args['no-kafka']) {
+  const forwarded = [
+    ...(args.quick ? ['--quick'] : []),
+    ...(args['no-warmup'] ? ['--no-warmup'] : []),
+    ...(args.markdown ? ['--markdown'] : []),
+    ...(args.json ? ['--json'] : []),
+    ...(args['kafka-keys'] !== undefined ? ['--kafka-keys', args['kafka-keys']] : []),
+    ...(args['kafka-messages'] !== undefined ? ['--kafka-messages', args['kafka-messages']] : []),
+  ];
+  const status = await runKafkaRecoveryChild(forwarded);
+  if (status === UNAVAILABLE_STATUS) console.log('recovery over Kafka SKIPPED: no broker or MinIO can be installed on this machine (see above)');
+  else if (status !== 0) {
+    console.log(`recovery over Kafka FAILED (exit status ${status}; see above)`);
+    process.exitCode = 1;
+  }
+}
