@@ -83,6 +83,27 @@ export interface ManifestSummary {
   sortedRuns: { id: number; ssts: number; bytes: number }[];
 }
 
+/** The fields of {@link SlateDbOpenOptions}; any other is refused. */
+const OPEN_OPTIONS = ['objectStore', 'settings', 'awaitDurable', 'cacheBytes'] as const;
+
+/** Refuses an `awaitDurable` that is given and not a boolean (`'no'` would otherwise read as true). */
+function checkAwaitDurable(value: unknown, name: string): void {
+  if (value !== undefined && typeof value !== 'boolean') {
+    throw new SlateDbError('INVALID_ARGUMENT', `${name} must be true or false, got ${typeof value === 'string' ? JSON.stringify(value) : typeof value}`);
+  }
+}
+
+/** Checks per-write options: an object whose only field is a boolean `awaitDurable`. */
+function checkWriteOptions(options: WriteOptions | undefined): void {
+  if (options === undefined) return;
+  if (options === null || typeof options !== 'object') {
+    throw new SlateDbError('INVALID_ARGUMENT', 'write options must be an object such as { awaitDurable: false }');
+  }
+  const unknown = Object.keys(options).find((name) => name !== 'awaitDurable');
+  if (unknown !== undefined) throw new SlateDbError('INVALID_ARGUMENT', `unknown write option "${unknown}"; the only one is awaitDurable`);
+  checkAwaitDurable(options.awaitDurable, 'awaitDurable');
+}
+
 const FIRST_PAGE = 16;
 const MAX_PAGE = 1024;
 const PAGE_BYTES = 1 << 20;
@@ -134,9 +155,17 @@ export class SlateDb {
     if (typeof path !== 'string' || path.replace(/^\/+|\/+$/g, '') === '') {
       throw new SlateDbError('INVALID_ARGUMENT', 'path must be a non-empty string such as "orders/0"');
     }
-    if (options === null || typeof options !== 'object') {
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
       throw new SlateDbError('INVALID_ARGUMENT', 'options must be an object with an objectStore');
     }
+    const unknown = Object.keys(options).find((name) => !(OPEN_OPTIONS as readonly string[]).includes(name));
+    if (unknown !== undefined) {
+      throw new SlateDbError(
+        'INVALID_ARGUMENT',
+        `unknown option "${unknown}" of SlateDb.open; the options are ${OPEN_OPTIONS.join(', ')} (SlateDB's own settings go in settings)`,
+      );
+    }
+    checkAwaitDurable(options.awaitDurable, 'awaitDurable');
     try {
       assertObjectStore(options.objectStore);
     } catch (err) {
@@ -147,8 +176,11 @@ export class SlateDb {
       throw new SlateDbError('INVALID_ARGUMENT', 'settings must be an object of SlateDB settings');
     }
     const cacheBytes = options.cacheBytes;
-    if (cacheBytes !== undefined && !(Number.isFinite(cacheBytes) && cacheBytes >= 0)) {
-      throw new SlateDbError('INVALID_ARGUMENT', 'cacheBytes must be a non-negative number of bytes');
+    if (cacheBytes !== undefined && !(Number.isSafeInteger(cacheBytes) && cacheBytes >= 0)) {
+      throw new SlateDbError(
+        'INVALID_ARGUMENT',
+        `cacheBytes must be a whole, non-negative number of bytes (0 turns the cache off), got ${typeof cacheBytes === 'number' ? cacheBytes : typeof cacheBytes}`,
+      );
     }
     const engine = await loadEngine();
     const raw = await engineCall(() =>
@@ -204,6 +236,7 @@ export class SlateDb {
     this.#check();
     checkKey(key);
     checkValue(value);
+    checkWriteOptions(options);
     await engineCall(() => this.#raw.put(key, value, options?.awaitDurable ?? this.#awaitDurable));
   }
 
@@ -214,6 +247,7 @@ export class SlateDb {
   async delete(key: Uint8Array, options?: WriteOptions): Promise<void> {
     this.#check();
     checkKey(key);
+    checkWriteOptions(options);
     await engineCall(() => this.#raw.delete(key, options?.awaitDurable ?? this.#awaitDurable));
   }
 
@@ -226,6 +260,7 @@ export class SlateDb {
     if (!(batch instanceof WriteBatch)) {
       throw new SlateDbError('INVALID_ARGUMENT', 'write() takes a WriteBatch (new WriteBatch().put(k, v))');
     }
+    checkWriteOptions(options);
     if (batch.size === 0) return;
     await engineCall(() => this.#raw.write(batch.encode(), options?.awaitDurable ?? this.#awaitDurable));
   }
