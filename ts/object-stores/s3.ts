@@ -476,7 +476,7 @@ function translateS3Error(error: unknown, context: S3CallContext): S3StoreError 
   const name = typeof failure?.name === 'string' && failure.name !== 'Error' ? failure.name : typeof failure?.Code === 'string' ? failure.Code : undefined;
   const networkCode = typeof failure?.code === 'string' ? failure.code : undefined;
   const detail = scrub(`${name ?? networkCode ?? 'Error'}: ${String(failure?.message ?? error)}`.slice(0, 300), context.secrets);
-  const call = `S3 ${operation} of "${key}" in bucket "${bucket}" at ${endpoint}`;
+  const call = `S3 ${operation} of ${operation === 'list' ? 'prefix ' : ''}"${key}" in bucket "${bucket}" at ${endpoint}`;
   const details = { s3Error: name ?? networkCode, httpStatus: status, cause: error };
   if ((name !== undefined && ACCESS_DENIED.has(name)) || status === 403 || /could not load credentials/i.test(detail)) {
     return new S3StoreError(
