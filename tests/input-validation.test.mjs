@@ -94,7 +94,10 @@ locations('a NUL character in a location or state directory is refused', async (
   assert.match(backendError.message, /contains a NUL character/);
 });
 
-locations('validating a location makes nothing: no store, no process-wide memory:// store', async () => {
+// Validation parses only (options.ts and slatedb-settings.ts call parseObjectStoreLocation, never
+// objectStoreFromLocation); that no store is made is not observable from outside, so this checks
+// what is: the named store the location means is empty at its first use and shared after it.
+locations('validating a memory://name location leaves the named store to its first use: empty, then shared', async () => {
   const name = `validation-${Date.now()}`;
   // A store whose options are checked (at construction) but which never opens a partition.
   new SlateDBStore({ name: 's', stateDir: '/tmp/unused', options: { objectStore: `memory://${name}` } });
@@ -133,7 +136,7 @@ locations('unknown objectStoreOptions fields are refused where they are given', 
   assert.match(unknownS3.message, /unknown option "region"/);
 });
 
-locations('a location objectStore with credentials is refused by the store and the manager without echoing them', () => {
+locations('a location objectStore with credentials is refused by the store and the manager without echoing them', async () => {
   const location = `s3://user:${SECRET}@bucket/state`;
   for (const make of [
     () => new SlateDBStore({ name: 's', stateDir: '/tmp/unused', options: { objectStore: location } }),
@@ -144,6 +147,14 @@ locations('a location objectStore with credentials is refused by the store and t
     assert.ok(error instanceof InvalidOptionsError || error instanceof BackendInvalidArgumentError, String(error));
     assert.match(error.message, /credentials do not go in the location/);
     assert.not.ok(inspect(error).includes(SECRET), inspect(error));
+  }
+  // A partition path naming an s3 store with credentials, the secret holding "/" as AWS secrets do.
+  const backend = new SlateDbBackend();
+  for (const dbPath of [`s3://user:${SECRET}@bucket/db`, `memory://user:${SECRET}@name/db`]) {
+    const error = await rejectionOf(backend.open(dbPath));
+    assert.instance(error, BackendInvalidArgumentError);
+    assert.match(error.message, /holds credentials; they do not go in a path or location/);
+    for (const part of SECRET.split('/')) assert.not.ok(inspect(error).includes(part), inspect(error));
   }
 });
 

@@ -79,6 +79,7 @@ async function runAgainstServer(clientConfig) {
         assert.instance(error, StreamstateError);
         assert.is(error.code, 'S3_ACCESS_DENIED', `${method}: ${error.message}`);
         assert.is(error.bucket, bucket);
+        assert.is(error.retryable, false, 'fix the configuration first');
         assert.match(error.message, new RegExp(`^S3 ${method} of ${method === 'list' ? 'prefix ""' : '"k"'} in bucket "${bucket}" at http://127\\.0\\.0\\.1:\\d+ was refused: access denied \\(${method === 'head' ? '\\w+' : '(SignatureDoesNotMatch|InvalidAccessKeyId)'}: `));
         assert.match(error.message, /Check the credentials \(objectStoreOptions\.s3\.clientConfig\.credentials, or AWS_ACCESS_KEY_ID/);
         assert.ok(error.message.length < 600, 'a message, not a dump');
@@ -105,6 +106,7 @@ async function runAgainstServer(clientConfig) {
     const error = await failureOf(down.put('k', encode('v')), 'put to a closed port');
     assert.instance(error, S3StoreError);
     assert.is(error.code, 'S3_UNREACHABLE', error.message);
+    assert.is(error.retryable, true);
     assert.match(error.message, new RegExp(`at http://127\\.0\\.0\\.1:${port} failed: the endpoint cannot be reached \\(.*ECONNREFUSED`));
     assert.match(error.message, /Check the endpoint \(objectStoreOptions\.s3\.clientConfig\.endpoint\)/);
     assertNoSecret(error);

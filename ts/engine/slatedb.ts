@@ -148,7 +148,9 @@ export class SlateDb {
    * Opens the database at `path` in `options.objectStore`, creating it if absent and replaying
    * its WAL (so everything acknowledged as durable before a crash is back).
    * @param path - the database's key prefix in the store, e.g. `"orders/0"`
-   * @throws SlateDbError `INVALID_ARGUMENT` for a bad path, settings or object store;
+   * @throws SlateDbError `INVALID_ARGUMENT` for a bad path, settings or object store, an unknown
+   *   option, an `awaitDurable` that is not a boolean or a `cacheBytes` that is not a whole,
+   *   non-negative number;
    *   `DATA_CORRUPTION` for unreadable stored data; `UNAVAILABLE` when the store fails.
    */
   static async open(path: string, options: SlateDbOpenOptions): Promise<SlateDb> {

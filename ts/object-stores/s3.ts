@@ -103,6 +103,11 @@ export class S3StoreError extends StreamstateError {
   readonly s3Error: string | undefined;
   /** The HTTP status of the response, when there was one. */
   readonly httpStatus: number | undefined;
+  /**
+   * Whether repeating the call may succeed (`S3_UNREACHABLE`, `S3_REQUEST_FAILED`); false when
+   * the configuration must change first (`S3_ACCESS_DENIED`, `S3_NO_SUCH_BUCKET`, `S3_MISCONFIGURED`).
+   */
+  readonly retryable: boolean;
 
   /**
    * @param code - which failure; see {@link S3StoreErrorCode}
@@ -115,6 +120,7 @@ export class S3StoreError extends StreamstateError {
     this.bucket = bucket;
     this.s3Error = details.s3Error;
     this.httpStatus = details.httpStatus;
+    this.retryable = code === 'S3_UNREACHABLE' || code === 'S3_REQUEST_FAILED';
   }
 }
 

@@ -8,9 +8,9 @@
 import type { SlateDbSettings } from '../engine/slatedb.js';
 import { checkObjectStoreLocationOptions, parseObjectStoreLocation, type ObjectStoreLocationOptions } from '../object-stores/location.js';
 import { OBJECT_STORE_METHODS, type ObjectStore } from '../object-stores/object-store.js';
-import { withRedactedPrinting } from '../object-stores/redact.js';
 import { InvalidOptionsError } from './errors.js';
 import { dumps as jsonDumps, loads as jsonLoads, type Dumps, type Loads } from './serialization.js';
+import { withRedactedPrinting } from '../object-stores/redact.js';
 
 /** Options every store has, whatever its backend. */
 export interface StoreOptions {
@@ -282,7 +282,7 @@ export function resolveRocksDBOptions(options: RocksDBOptions | undefined, label
  * @throws InvalidOptionsError on an unknown field, a wrong value, or a renewal interval not below the lease's time to live
  */
 export function resolveSlateDBOptions(options: SlateDBOptions | undefined, label = 'slatedbOptions'): ResolvedSlateDBOptions {
-  const resolved = resolveOptions(options, { ...STORE_OPTION_RULES, ...SLATEDB_RULES }, label);
+  const resolved = withPrivateObjectStoreOptions(resolveOptions(options, { ...STORE_OPTION_RULES, ...SLATEDB_RULES }, label));
   const lockTtlMs = resolved.lockTtlMs as number;
   const lockRenewIntervalMs = (resolved.lockRenewIntervalMs as number | undefined) ?? lockTtlMs / 3;
   if (lockRenewIntervalMs >= lockTtlMs) {
@@ -290,9 +290,13 @@ export function resolveSlateDBOptions(options: SlateDBOptions | undefined, label
       `${label}.lockRenewIntervalMs (${lockRenewIntervalMs}) must be below ${label}.lockTtlMs (${lockTtlMs}), so the lease is renewed before it expires.`,
     );
   }
-  // The S3 client configuration (credentials) must not show when the options are printed.
-  const objectStoreOptions = resolved.objectStoreOptions === undefined ? {} : { objectStoreOptions: withRedactedPrinting(resolved.objectStoreOptions) };
-  return Object.freeze({ ...resolved, ...objectStoreOptions, lockRenewIntervalMs }) as unknown as ResolvedSlateDBOptions;
+  return Object.freeze({ ...resolved, lockRenewIntervalMs }) as unknown as ResolvedSlateDBOptions;
+}
+
+/** The options with `objectStoreOptions` (the S3 client configuration, credentials) printing redacted. */
+function withPrivateObjectStoreOptions(resolved: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+  if (resolved.objectStoreOptions === undefined) return resolved;
+  return Object.freeze({ ...resolved, objectStoreOptions: withRedactedPrinting(resolved.objectStoreOptions) });
 }
 
 /**

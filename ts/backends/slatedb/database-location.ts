@@ -55,6 +55,12 @@ export function locateDatabase(
   if (typeof path !== 'string' || path.length === 0) {
     throw new BackendInvalidArgumentError(`A SlateDB path must be a non-empty string, got ${String(path)}.`);
   }
+  if (printableLocation(path) !== path) {
+    throw new BackendInvalidArgumentError(
+      `The SlateDB path "${printableLocation(path)}" holds credentials; they do not go in a path or location: ` +
+        'give them in objectStoreOptions.s3.clientConfig.credentials, or in the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY).',
+    );
+  }
   if (path.includes('\0') || /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/.*%00/is.test(path)) {
     throw new BackendInvalidArgumentError(`The SlateDB path "${printableLocation(path).replace(/\0/g, '\\0')}" contains a NUL character, which no path or key may hold.`);
   }
