@@ -122,7 +122,7 @@ export function checkObjectStoreLocationOptions(options: unknown): string | unde
   ] as const) {
     const value = (options as Record<string, unknown>)[field];
     if (value === undefined) continue;
-    if (!isPlainObject(value)) return `.${field} must be an object, got ${describe(value)}`;
+    if (!isPlainObject(value)) return `.${field} must be an object, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}`;
     const stray = Object.keys(value).find((name) => !(known as readonly string[]).includes(name));
     if (stray !== undefined) {
       return `.${field} has the unknown field "${stray}"; the known fields are ${known.join(', ')}` +
@@ -131,7 +131,8 @@ export function checkObjectStoreLocationOptions(options: unknown): string | unde
   }
   const s3 = (options as ObjectStoreLocationOptions).s3;
   if (s3?.clientConfig !== undefined && !isPlainObject(s3.clientConfig)) {
-    return `.s3.clientConfig must be an object of S3 client settings ({ region, endpoint, credentials, ... }), got ${describe(s3.clientConfig)}`;
+    // Its value is not shown: it may be a credential passed in the wrong place.
+    return `.s3.clientConfig must be an object of S3 client settings ({ region, endpoint, credentials, ... }), got ${s3.clientConfig === null ? 'null' : `a ${typeof s3.clientConfig}`}`;
   }
   if (s3?.client !== undefined && s3.clientConfig !== undefined) return '.s3 takes either a client or a clientConfig, not both';
   if (s3?.copyIfNotExists !== undefined && s3.copyIfNotExists !== 'get-and-put' && s3.copyIfNotExists !== 'copy-object') {

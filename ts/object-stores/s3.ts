@@ -148,7 +148,12 @@ export class S3ObjectStore implements ObjectStore {
 
   /**
    * @param options - see {@link S3ObjectStoreOptions}
-   * @throws TypeError when `bucket` is missing, or both `client` and `clientConfig` are given
+   * @throws StreamstateError with code `'INVALID_OBJECT_STORE_OPTIONS'` when `bucket` is missing or
+   *   not a name S3 allows, an option is unknown or of the wrong type, or both `client` and
+   *   `clientConfig` are given
+   *
+   * The methods throw {@link ObjectStoreError} for the contract's answers and {@link S3StoreError}
+   * for every other failure of a request (credentials, bucket, endpoint, configuration).
    */
   constructor(options: S3ObjectStoreOptions) {
     if (!options || typeof options !== 'object' || typeof options.bucket !== 'string' || options.bucket.length === 0) {
