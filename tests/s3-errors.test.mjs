@@ -44,6 +44,15 @@ async function closedPort() {
   return port;
 }
 
+function thrown(fn) {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  assert.unreachable('expected an error');
+}
+
 function assertNoSecret(error, ...more) {
   for (const printed of [error.message, String(error), inspect(error, { depth: Infinity }), ...more]) {
     assert.not.ok(printed.includes(SECRET), `the secret is not printed:\n${printed}`);
@@ -100,7 +109,7 @@ async function runAgainstServer(clientConfig) {
     await store.close();
   });
 
-  s3('an unreachable endpoint: S3_UNREACHABLE naming the endpoint; missing region: S3_MISCONFIGURED', async () => {
+  s3('an unreachable or silent endpoint: S3_UNREACHABLE naming the endpoint; missing region: S3_MISCONFIGURED', async () => {
     const port = await closedPort();
     const down = new S3ObjectStore({ bucket, clientConfig: { ...wrongSecret, endpoint: `http://127.0.0.1:${port}`, maxAttempts: 1 } });
     const error = await failureOf(down.put('k', encode('v')), 'put to a closed port');
@@ -111,6 +120,27 @@ async function runAgainstServer(clientConfig) {
     assert.match(error.message, /Check the endpoint \(objectStoreOptions\.s3\.clientConfig\.endpoint\)/);
     assertNoSecret(error);
     await down.close();
+
+    // An endpoint that accepts the connection and never answers: the request limit ends the wait.
+    const sockets = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    await new Promise((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const stalled = new S3ObjectStore({
+        bucket,
+        requestTimeoutMs: 300,
+        clientConfig: { ...clientConfig, endpoint: `http://127.0.0.1:${silent.address().port}`, maxAttempts: 1 },
+      });
+      const timedOut = await failureOf(stalled.head('k'), 'head on a silent endpoint');
+      assert.instance(timedOut, S3StoreError);
+      assert.is(timedOut.code, 'S3_UNREACHABLE', timedOut.message);
+      assert.match(timedOut.message, /failed: no answer within 300 ms \(requestTimeoutMs\)/);
+      await stalled.close();
+      assert.is(thrown(() => new S3ObjectStore({ bucket, requestTimeoutMs: -1 })).code, 'INVALID_OBJECT_STORE_OPTIONS');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
 
     const savedRegion = [process.env.AWS_REGION, process.env.AWS_DEFAULT_REGION];
     delete process.env.AWS_REGION;

@@ -138,6 +138,10 @@ export function checkObjectStoreLocationOptions(options: unknown): string | unde
   if (s3?.copyIfNotExists !== undefined && s3.copyIfNotExists !== 'get-and-put' && s3.copyIfNotExists !== 'copy-object') {
     return `.s3.copyIfNotExists must be 'get-and-put' or 'copy-object', got ${describe(s3.copyIfNotExists)}`;
   }
+  const timeout = s3?.requestTimeoutMs;
+  if (timeout !== undefined && !(typeof timeout === 'number' && Number.isFinite(timeout) && timeout >= 0)) {
+    return `.s3.requestTimeoutMs must be a non-negative number of milliseconds (0: no limit), got ${describe(timeout)}`;
+  }
   const file = (options as ObjectStoreLocationOptions).file;
   if (file?.fsync !== undefined && typeof file.fsync !== 'boolean') return `.file.fsync must be a boolean, got ${describe(file.fsync)}`;
   if (file?.lockStaleMs !== undefined && !(typeof file.lockStaleMs === 'number' && file.lockStaleMs > 0 && Number.isFinite(file.lockStaleMs))) {

@@ -55,12 +55,21 @@ export interface S3ObjectStoreOptions {
    *   overwrite silently.
    */
   copyIfNotExists?: 'get-and-put' | 'copy-object';
+  /**
+   * Most milliseconds one request may take, retries of the SDK included; past it the call fails
+   * with `S3_UNREACHABLE` instead of waiting for an endpoint that accepted the connection and never
+   * answers. Default 120 000 (2 minutes: room for a large SST upload on a slow link); `0` for none.
+   */
+  requestTimeoutMs?: number;
 }
 
 type S3Sdk = typeof import('@aws-sdk/client-s3');
 
 /** The fields of {@link S3ObjectStoreOptions}; any other is refused. */
-export const S3_OPTION_FIELDS: readonly (keyof S3ObjectStoreOptions)[] = Object.freeze(['bucket', 'prefix', 'client', 'clientConfig', 'copyIfNotExists']);
+export const S3_OPTION_FIELDS: readonly (keyof S3ObjectStoreOptions)[] = Object.freeze(['bucket', 'prefix', 'client', 'clientConfig', 'copyIfNotExists', 'requestTimeoutMs']);
+
+/** Default {@link S3ObjectStoreOptions.requestTimeoutMs}. */
+export const DEFAULT_S3_REQUEST_TIMEOUT_MS = 120_000;
 
 /**
  * Check a bucket name against S3's naming rules (general purpose buckets): 3 to 63 characters of
@@ -144,6 +153,7 @@ export class S3ObjectStore implements ObjectStore {
   readonly #clientConfig: S3ClientConfig;
   readonly #copyIfNotExists: 'get-and-put' | 'copy-object';
   readonly #givenClient: S3Client | undefined;
+  readonly #requestTimeoutMs: number;
   #connection: Promise<{ sdk: S3Sdk; client: S3Client }> | undefined;
 
   /**
@@ -180,6 +190,11 @@ export class S3ObjectStore implements ObjectStore {
     if (copyIfNotExists !== 'get-and-put' && copyIfNotExists !== 'copy-object') {
       throw invalidOptions(`S3ObjectStore: copyIfNotExists must be 'get-and-put' or 'copy-object', got ${String(copyIfNotExists)}`);
     }
+    const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_S3_REQUEST_TIMEOUT_MS;
+    if (typeof requestTimeoutMs !== 'number' || !Number.isFinite(requestTimeoutMs) || requestTimeoutMs < 0) {
+      throw invalidOptions(`S3ObjectStore: requestTimeoutMs must be a non-negative number of milliseconds (0: no limit), got ${String(requestTimeoutMs)}`);
+    }
+    this.#requestTimeoutMs = requestTimeoutMs;
     this.bucket = options.bucket;
     const prefix = (options.prefix ?? '').replace(/^\/+/, '');
     this.prefix = prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
@@ -209,6 +224,7 @@ export class S3ObjectStore implements ObjectStore {
           IfNoneMatch: mode.kind === 'create' ? '*' : undefined,
           IfMatch: mode.kind === 'swap' ? mode.etag : undefined,
         }),
+        this.#sendOptions(),
       );
       return versionOf(response);
     } catch (error) {
@@ -241,6 +257,7 @@ export class S3ObjectStore implements ObjectStore {
     try {
       response = await client.send(
         new sdk.GetObjectCommand({ Bucket: this.bucket, Key: fullKey, Range: range && rangeHeader(range) }),
+        this.#sendOptions(),
       );
     } catch (error) {
       const failure = classify(error);
@@ -280,7 +297,7 @@ export class S3ObjectStore implements ObjectStore {
     const fullKey = this.#fullKey(key);
     const { sdk, client } = await this.#connect();
     try {
-      const response = await client.send(new sdk.HeadObjectCommand({ Bucket: this.bucket, Key: fullKey }));
+      const response = await client.send(new sdk.HeadObjectCommand({ Bucket: this.bucket, Key: fullKey }), this.#sendOptions());
       return {
         key,
         size: response.ContentLength ?? 0,
@@ -312,6 +329,7 @@ export class S3ObjectStore implements ObjectStore {
             StartAfter: offset === undefined || continuationToken ? undefined : this.prefix + offset,
             ContinuationToken: continuationToken,
           }),
+          this.#sendOptions(),
         );
       } catch (error) {
         throw this.#failure('list', prefix, error);
@@ -335,7 +353,7 @@ export class S3ObjectStore implements ObjectStore {
     const fullKey = this.#fullKey(key);
     const { sdk, client } = await this.#connect();
     try {
-      await client.send(new sdk.DeleteObjectCommand({ Bucket: this.bucket, Key: fullKey }));
+      await client.send(new sdk.DeleteObjectCommand({ Bucket: this.bucket, Key: fullKey }), this.#sendOptions());
     } catch (error) {
       if (classify(error) !== 'missing') throw this.#failure('delete', key, error);
     }
@@ -364,6 +382,7 @@ export class S3ObjectStore implements ObjectStore {
           MetadataDirective: 'COPY',
           IfNoneMatch: options.ifNotExists ? '*' : undefined,
         }),
+        this.#sendOptions(),
       );
     } catch (error) {
       const failure = classify(error);
@@ -392,6 +411,12 @@ export class S3ObjectStore implements ObjectStore {
     return this.#connection;
   }
 
+  /** The options of one `send`: aborted after {@link S3ObjectStoreOptions.requestTimeoutMs}. */
+  #sendOptions(): { abortSignal?: AbortSignal } {
+    const timeout = (AbortSignal as { timeout?: (ms: number) => AbortSignal }).timeout;
+    return this.#requestTimeoutMs > 0 && timeout !== undefined ? { abortSignal: timeout.call(AbortSignal, this.#requestTimeoutMs) } : {};
+  }
+
   /** The error to throw for an SDK failure that is not one of the contract's answers. */
   #failure(operation: string, key: string, error: unknown): unknown {
     if (error instanceof StreamstateError) return error;
@@ -401,6 +426,7 @@ export class S3ObjectStore implements ObjectStore {
       bucket: this.bucket,
       endpoint: this.#givenClient === undefined ? printableEndpoint(this.#clientConfig.endpoint) : 'the endpoint of the given client',
       secrets: secretsOf(this.#clientConfig),
+      requestTimeoutMs: this.#requestTimeoutMs,
     });
   }
 
@@ -457,6 +483,8 @@ interface S3CallContext {
   endpoint: string;
   /** Strings that must not appear in a message (the configured secret key, session token). */
   secrets: string[];
+  /** The request time limit, for the message of an aborted request. */
+  requestTimeoutMs: number;
 }
 
 const ACCESS_DENIED = new Set([
@@ -503,6 +531,15 @@ function translateS3Error(error: unknown, context: S3CallContext): S3StoreError 
       'S3_NO_SUCH_BUCKET',
       bucket,
       `${call} failed: the bucket "${bucket}" does not exist there. Create the bucket, or fix its name in the location (s3://bucket/prefix) or the endpoint.`,
+      details,
+    );
+  }
+  if (name === 'AbortError') {
+    return new S3StoreError(
+      'S3_UNREACHABLE',
+      bucket,
+      `${call} failed: no answer within ${context.requestTimeoutMs} ms (requestTimeoutMs). Check the endpoint (objectStoreOptions.s3.clientConfig.endpoint), ` +
+        'the network, and that the server is running; raise requestTimeoutMs for very large objects on a slow link; the call may be retried.',
       details,
     );
   }
