@@ -517,7 +517,7 @@ function translateS3Error(error: unknown, context: S3CallContext): S3StoreError 
   const detail = scrub(`${name ?? networkCode ?? 'Error'}: ${String(failure?.message ?? error)}`.slice(0, 300), context.secrets);
   const call = `S3 ${operation} of ${operation === 'list' ? 'prefix ' : ''}"${key}" in bucket "${bucket}" at ${endpoint}`;
   const details = { s3Error: name ?? networkCode, httpStatus: status, cause: error };
-  if ((name !== undefined && ACCESS_DENIED.has(name)) || status === 403 || /could not load credentials/i.test(detail)) {
+  if ((name !== undefined && ACCESS_DENIED.has(name)) || status === 403 || /could not load credentials|credential object is not valid/i.test(detail)) {
     return new S3StoreError(
       'S3_ACCESS_DENIED',
       bucket,
