@@ -43,6 +43,27 @@ export interface WriteOptions {
   awaitDurable?: boolean;
 }
 
+/** The fields of {@link SlateDbOpenOptions}; any other is refused. */
+const OPEN_OPTIONS = ['objectStore', 'settings', 'awaitDurable', 'cacheBytes'] as const;
+
+/** Refuses an `awaitDurable` that is given and not a boolean (`'no'` would otherwise read as true). */
+function checkAwaitDurable(value: unknown, name: string): void {
+  if (value !== undefined && typeof value !== 'boolean') {
+    throw new SlateDbError('INVALID_ARGUMENT', `${name} must be true or false, got ${typeof value === 'string' ? JSON.stringify(value) : typeof value}`);
+  }
+}
+
+/** Checks per-write options: an object whose only field is a boolean `awaitDurable`. */
+function checkWriteOptions(options: WriteOptions | undefined): void {
+  if (options === undefined) return;
+  if (options === null || typeof options !== 'object') {
+    throw new SlateDbError('INVALID_ARGUMENT', 'write options must be an object such as { awaitDurable: false }');
+  }
+  const unknown = Object.keys(options).find((name) => name !== 'awaitDurable');
+  if (unknown !== undefined) throw new SlateDbError('INVALID_ARGUMENT', `unknown write option "${unknown}"; the only one is awaitDurable`);
+  checkAwaitDurable(options.awaitDurable, 'awaitDurable');
+}
+
 /** Bounds, order and limit of {@link SlateDb.scan}. Give at most one lower and one upper bound. */
 export interface ScanOptions {
   /** Keys greater than or equal to this. */
@@ -81,27 +102,6 @@ export interface ManifestSummary {
   l0: number;
   /** Compacted sorted runs. */
   sortedRuns: { id: number; ssts: number; bytes: number }[];
-}
-
-/** The fields of {@link SlateDbOpenOptions}; any other is refused. */
-const OPEN_OPTIONS = ['objectStore', 'settings', 'awaitDurable', 'cacheBytes'] as const;
-
-/** Refuses an `awaitDurable` that is given and not a boolean (`'no'` would otherwise read as true). */
-function checkAwaitDurable(value: unknown, name: string): void {
-  if (value !== undefined && typeof value !== 'boolean') {
-    throw new SlateDbError('INVALID_ARGUMENT', `${name} must be true or false, got ${typeof value === 'string' ? JSON.stringify(value) : typeof value}`);
-  }
-}
-
-/** Checks per-write options: an object whose only field is a boolean `awaitDurable`. */
-function checkWriteOptions(options: WriteOptions | undefined): void {
-  if (options === undefined) return;
-  if (options === null || typeof options !== 'object') {
-    throw new SlateDbError('INVALID_ARGUMENT', 'write options must be an object such as { awaitDurable: false }');
-  }
-  const unknown = Object.keys(options).find((name) => name !== 'awaitDurable');
-  if (unknown !== undefined) throw new SlateDbError('INVALID_ARGUMENT', `unknown write option "${unknown}"; the only one is awaitDurable`);
-  checkAwaitDurable(options.awaitDurable, 'awaitDurable');
 }
 
 const FIRST_PAGE = 16;
