@@ -84,7 +84,7 @@ rocksdbOnly('another process holding the database: StoreLockError until it exits
   });
 });
 
-for (const [what, corrupt] of [
+for (const [what, corrupt, reason = /Corruption/] of [
   ['a garbage CURRENT file', async (dir) => writeFile(path.join(dir, 'CURRENT'), 'not a manifest name\n')],
   [
     'a garbage MANIFEST',
@@ -92,6 +92,19 @@ for (const [what, corrupt] of [
       const manifest = (await readdir(dir)).find((file) => file.startsWith('MANIFEST-'));
       await writeFile(path.join(dir, manifest), Buffer.alloc(4096, 0x5a));
     },
+  ],
+  [
+    'a deleted MANIFEST',
+    async (dir) => {
+      const manifest = (await readdir(dir)).find((file) => file.startsWith('MANIFEST-'));
+      await rm(path.join(dir, manifest));
+    },
+    /is corrupted: a file it refers to is missing \(IO error: No such file or directory.*MANIFEST-\d+/,
+  ],
+  [
+    'a CURRENT file naming a missing MANIFEST',
+    async (dir) => writeFile(path.join(dir, 'CURRENT'), 'MANIFEST-999999\n'),
+    /a file it refers to is missing .*MANIFEST-999999/,
   ],
 ]) {
   rocksdbOnly(`${what} at open: RocksDBCorruptedError; destroy then reopen gives an empty database`, async () => {
@@ -107,7 +120,8 @@ for (const [what, corrupt] of [
       assert.instance(error, RocksDBCorruptedError);
       assert.is(error.code, 'ROCKSDB_CORRUPTED');
       assert.is(error.path, dbPath);
-      assert.match(error.message, /Corruption/);
+      assert.match(error.message, reason);
+      assert.match(error.message, /Destroy it and rebuild it from the changelog/);
       assert.is(await backend.exists(dbPath), true, 'a corrupted database still exists');
       await backend.destroy(dbPath);
       const fresh = await backend.open(dbPath);

@@ -130,7 +130,8 @@ async function runAgainstServer(clientConfig) {
         await call();
         assert.unreachable('must fail');
       } catch (error) {
-        assert.is(error.name, 'NoSuchBucket', `${error.name}: ${error.message}`);
+        assert.is(error.code, 'S3_NO_SUCH_BUCKET', `${error.name}: ${error.message}`);
+        assert.is(error.s3Error, 'NoSuchBucket');
       }
     }
   });

@@ -138,6 +138,25 @@ rocksdbOnly('a corrupted partition with a changelog is recreated empty, logged b
   });
 });
 
+rocksdbOnly('a partition whose MANIFEST was deleted is ROCKSDB_CORRUPTED, so onCorruptedRecreate rebuilds it from the changelog', async () => {
+  await withStateDir(async (stateDir) => {
+    const changelog = new MemoryChangelog();
+    const partitionPath = await corruptPartition(stateDir, { changelogProducerFactory: changelog.factory });
+    for (const file of await readdir(partitionPath)) if (file.startsWith('MANIFEST-')) await rm(path.join(partitionPath, file));
+    const without = new StateStoreManager({ stateDir, backend: 'rocksdb' });
+    without.registerStore('topic');
+    const error = await rejectionOf(without.onPartitionAssign('topic', 0));
+    assert.instance(error, RocksDBCorruptedError);
+    assert.is(error.code, 'ROCKSDB_CORRUPTED');
+    const manager = new StateStoreManager({ stateDir, backend: 'rocksdb', changelogProducerFactory: changelog.factory });
+    manager.registerStore('topic');
+    const { default: partition } = await manager.onPartitionAssign('topic', 0);
+    for (const message of changelog.messages(changelog.bound[0].name, 0)) await partition.recoverFromChangelogMessage(message, {});
+    assert.is(await partition.begin().asState().get('k'), 'v', 'rebuilt from the changelog');
+    await manager.close();
+  });
+});
+
 rocksdbOnly('RocksDB options reach the backend; the addon\'s limits are refused with a clear error', async () => {
   await withStateDir(async (stateDir) => {
     const manager = new StateStoreManager({

@@ -115,6 +115,21 @@ export function timestampedSuite(test, assert, makeEnv) {
     assert.is(await tx.getLatest(1000, bytes('k2')), undefined, 'another prefix sees nothing');
   });
 
+  scenario('§6.3 getLatest(-1) is undefined (timestamp + 1 = 0 is at or below any watermark); below -1 is an argument error', async ({ timestamped }) => {
+    const { partition } = await timestamped({ graceMs: 1000 });
+    await commit(partition, async (tx) => {
+      await tx.setForTimestamp(0, 'v0', K);
+    });
+    const tx = partition.begin();
+    await tx.setForTimestamp(0, 'cached', bytes('k2'));
+    assert.is(await tx.getLatest(-1, K), undefined, 'nothing is at or before -1, stored');
+    assert.is(await tx.getLatest(-1, bytes('k2')), undefined, 'nor cached');
+    assert.is(await tx.getLatest(0, K), 'v0');
+    const error = await rejection(assert, () => tx.getLatest(-2, K));
+    assert.is(error.code, 'STATE_INVALID_ARGUMENT');
+    assert.is(tx.status, PartitionTransactionStatus.STARTED);
+  });
+
   scenario('§6.3 prefixes are isolated even when one is a prefix of the other', async ({ timestamped }) => {
     const { partition } = await timestamped({ graceMs: 1000 });
     await commit(partition, async (tx) => {

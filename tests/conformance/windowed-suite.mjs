@@ -504,9 +504,24 @@ export function windowedSuite(test, assert, makeEnv) {
     const tx = partition.begin();
     await tx.deleteFromCollection(2, K);
     await tx.addToCollection('c', 3, K);
-    assert.equal((await tx.keys(VALUES_CF_NAME)).map(hex), [`6b7c${u64(2)}7c${u64(1)}`, `6b7c${u64(3)}7c${u64(2)}`]);
+    // Cached updates first (spec §5.2), then the stored keys.
+    assert.equal((await tx.keys(VALUES_CF_NAME)).map(hex), [`6b7c${u64(3)}7c${u64(2)}`, `6b7c${u64(2)}7c${u64(1)}`]);
     tx.deleteWindow(0, 10, K);
     assert.equal(await tx.keys(), []);
+  });
+
+  scenario('§5.2 keys(): this transaction\'s updates first (prefix by prefix, in the order written), then stored keys in key order, each once', async ({ windowed }) => {
+    const { partition } = await windowed();
+    await commit(partition, async (tx) => {
+      for (const start of [0, 10, 20]) await tx.updateWindow(start, start + 10, 'stored', start, bytes('a'));
+    });
+    const tx = partition.begin();
+    await tx.updateWindow(50, 60, 'new', 50, bytes('b'));
+    await tx.updateWindow(10, 20, 'overwritten', 10, bytes('a'));
+    await tx.updateWindow(30, 40, 'new', 30, bytes('b'));
+    tx.deleteWindow(20, 30, bytes('a'));
+    const key = (prefix, start) => `${hex(bytes(prefix))}7c${u64(start)}7c${u64(start + 10)}`;
+    assert.equal((await tx.keys()).map(hex), [key('b', 50), key('b', 30), key('a', 10), key('a', 0)]);
   });
 
   scenario('quirk 14 fixed: every windowed method checks the transaction status', async ({ windowed }) => {

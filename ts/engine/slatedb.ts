@@ -43,6 +43,27 @@ export interface WriteOptions {
   awaitDurable?: boolean;
 }
 
+/** The fields of {@link SlateDbOpenOptions}; any other is refused. */
+const OPEN_OPTIONS = ['objectStore', 'settings', 'awaitDurable', 'cacheBytes'] as const;
+
+/** Refuses an `awaitDurable` that is given and not a boolean (`'no'` would otherwise read as true). */
+function checkAwaitDurable(value: unknown, name: string): void {
+  if (value !== undefined && typeof value !== 'boolean') {
+    throw new SlateDbError('INVALID_ARGUMENT', `${name} must be true or false, got ${typeof value === 'string' ? JSON.stringify(value) : typeof value}`);
+  }
+}
+
+/** Checks per-write options: an object whose only field is a boolean `awaitDurable`. */
+function checkWriteOptions(options: WriteOptions | undefined): void {
+  if (options === undefined) return;
+  if (options === null || typeof options !== 'object') {
+    throw new SlateDbError('INVALID_ARGUMENT', 'write options must be an object such as { awaitDurable: false }');
+  }
+  const unknown = Object.keys(options).find((name) => name !== 'awaitDurable');
+  if (unknown !== undefined) throw new SlateDbError('INVALID_ARGUMENT', `unknown write option "${unknown}"; the only one is awaitDurable`);
+  checkAwaitDurable(options.awaitDurable, 'awaitDurable');
+}
+
 /** Bounds, order and limit of {@link SlateDb.scan}. Give at most one lower and one upper bound. */
 export interface ScanOptions {
   /** Keys greater than or equal to this. */
@@ -127,16 +148,26 @@ export class SlateDb {
    * Opens the database at `path` in `options.objectStore`, creating it if absent and replaying
    * its WAL (so everything acknowledged as durable before a crash is back).
    * @param path - the database's key prefix in the store, e.g. `"orders/0"`
-   * @throws SlateDbError `INVALID_ARGUMENT` for a bad path, settings or object store;
+   * @throws SlateDbError `INVALID_ARGUMENT` for a bad path, settings or object store, an unknown
+   *   option, an `awaitDurable` that is not a boolean or a `cacheBytes` that is not a whole,
+   *   non-negative number;
    *   `DATA_CORRUPTION` for unreadable stored data; `UNAVAILABLE` when the store fails.
    */
   static async open(path: string, options: SlateDbOpenOptions): Promise<SlateDb> {
     if (typeof path !== 'string' || path.replace(/^\/+|\/+$/g, '') === '') {
       throw new SlateDbError('INVALID_ARGUMENT', 'path must be a non-empty string such as "orders/0"');
     }
-    if (options === null || typeof options !== 'object') {
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
       throw new SlateDbError('INVALID_ARGUMENT', 'options must be an object with an objectStore');
     }
+    const unknown = Object.keys(options).find((name) => !(OPEN_OPTIONS as readonly string[]).includes(name));
+    if (unknown !== undefined) {
+      throw new SlateDbError(
+        'INVALID_ARGUMENT',
+        `unknown option "${unknown}" of SlateDb.open; the options are ${OPEN_OPTIONS.join(', ')} (SlateDB's own settings go in settings)`,
+      );
+    }
+    checkAwaitDurable(options.awaitDurable, 'awaitDurable');
     try {
       assertObjectStore(options.objectStore);
     } catch (err) {
@@ -147,8 +178,11 @@ export class SlateDb {
       throw new SlateDbError('INVALID_ARGUMENT', 'settings must be an object of SlateDB settings');
     }
     const cacheBytes = options.cacheBytes;
-    if (cacheBytes !== undefined && !(Number.isFinite(cacheBytes) && cacheBytes >= 0)) {
-      throw new SlateDbError('INVALID_ARGUMENT', 'cacheBytes must be a non-negative number of bytes');
+    if (cacheBytes !== undefined && !(Number.isSafeInteger(cacheBytes) && cacheBytes >= 0)) {
+      throw new SlateDbError(
+        'INVALID_ARGUMENT',
+        `cacheBytes must be a whole, non-negative number of bytes (0 turns the cache off), got ${typeof cacheBytes === 'number' ? cacheBytes : typeof cacheBytes}`,
+      );
     }
     const engine = await loadEngine();
     const raw = await engineCall(() =>
@@ -204,6 +238,7 @@ export class SlateDb {
     this.#check();
     checkKey(key);
     checkValue(value);
+    checkWriteOptions(options);
     await engineCall(() => this.#raw.put(key, value, options?.awaitDurable ?? this.#awaitDurable));
   }
 
@@ -214,6 +249,7 @@ export class SlateDb {
   async delete(key: Uint8Array, options?: WriteOptions): Promise<void> {
     this.#check();
     checkKey(key);
+    checkWriteOptions(options);
     await engineCall(() => this.#raw.delete(key, options?.awaitDurable ?? this.#awaitDurable));
   }
 
@@ -226,6 +262,7 @@ export class SlateDb {
     if (!(batch instanceof WriteBatch)) {
       throw new SlateDbError('INVALID_ARGUMENT', 'write() takes a WriteBatch (new WriteBatch().put(k, v))');
     }
+    checkWriteOptions(options);
     if (batch.size === 0) return;
     await engineCall(() => this.#raw.write(batch.encode(), options?.awaitDurable ?? this.#awaitDurable));
   }

@@ -26,6 +26,7 @@ import {
   resolveRange,
 } from './arguments.js';
 import { alreadyExists, invalidArgument, invalidRange, notFound, preconditionFailed } from './failures.js';
+import { StreamstateError } from '../errors.js';
 
 /** Options of {@link S3ObjectStore}. */
 export interface S3ObjectStoreOptions {
@@ -54,9 +55,83 @@ export interface S3ObjectStoreOptions {
    *   overwrite silently.
    */
   copyIfNotExists?: 'get-and-put' | 'copy-object';
+  /**
+   * Most milliseconds one request may take, retries of the SDK included; past it the call fails
+   * with `S3_UNREACHABLE` instead of waiting for an endpoint that accepted the connection and never
+   * answers. Default 120 000 (2 minutes: room for a large SST upload on a slow link); `0` for none.
+   */
+  requestTimeoutMs?: number;
 }
 
 type S3Sdk = typeof import('@aws-sdk/client-s3');
+
+/** The fields of {@link S3ObjectStoreOptions}; any other is refused. */
+export const S3_OPTION_FIELDS: readonly (keyof S3ObjectStoreOptions)[] = Object.freeze(['bucket', 'prefix', 'client', 'clientConfig', 'copyIfNotExists', 'requestTimeoutMs']);
+
+/** Default {@link S3ObjectStoreOptions.requestTimeoutMs}. */
+export const DEFAULT_S3_REQUEST_TIMEOUT_MS = 120_000;
+
+/**
+ * Check a bucket name against S3's naming rules (general purpose buckets): 3 to 63 characters of
+ * lowercase letters, digits, `.` and `-`, starting and ending with a letter or digit, no `..`, not
+ * an IP address, none of the reserved prefixes and suffixes.
+ * @param bucket - the name
+ * @returns `undefined` when it is acceptable, else what is wrong with it
+ */
+export function checkS3BucketName(bucket: string): string | undefined {
+  const rules = 'S3 bucket names are 3 to 63 characters of lowercase letters, digits, "." and "-", starting and ending with a letter or digit';
+  if (bucket.length < 3 || bucket.length > 63) return `the bucket name ${JSON.stringify(bucket)} has ${bucket.length} characters; ${rules}`;
+  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(bucket)) return `the bucket name ${JSON.stringify(bucket)} is not allowed; ${rules}`;
+  if (bucket.includes('..')) return `the bucket name ${JSON.stringify(bucket)} has two adjacent periods, which S3 does not allow`;
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(bucket)) return `the bucket name ${JSON.stringify(bucket)} is formatted as an IP address, which S3 does not allow`;
+  if (/^(xn--|sthree-|amzn-s3-demo-)/.test(bucket) || /(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(bucket)) {
+    return `the bucket name ${JSON.stringify(bucket)} uses a prefix or suffix S3 reserves`;
+  }
+  return undefined;
+}
+
+/**
+ * Stable codes of {@link S3StoreError}:
+ * - `S3_ACCESS_DENIED`: the credentials are missing, wrong, expired, or may not use the bucket.
+ * - `S3_NO_SUCH_BUCKET`: the bucket does not exist at that endpoint.
+ * - `S3_UNREACHABLE`: the endpoint could not be reached (refused, unknown host, timed out); may pass.
+ * - `S3_MISCONFIGURED`: the client cannot be set up (no region, a malformed endpoint).
+ * - `S3_REQUEST_FAILED`: any other failure the server or the client reported; may pass.
+ */
+export type S3StoreErrorCode = 'S3_ACCESS_DENIED' | 'S3_NO_SUCH_BUCKET' | 'S3_UNREACHABLE' | 'S3_MISCONFIGURED' | 'S3_REQUEST_FAILED';
+
+/**
+ * A failure of {@link S3ObjectStore} other than the contract's answers (`NotFound`, `Precondition`,
+ * ...): the message says what to check, and never holds the credentials. The SDK's error is the `cause`.
+ */
+export class S3StoreError extends StreamstateError {
+  declare readonly code: S3StoreErrorCode;
+  /** The bucket of the failed call. */
+  readonly bucket: string;
+  /** The S3 error name (`InvalidAccessKeyId`, `NoSuchBucket`, ...) or the network error code, when known. */
+  readonly s3Error: string | undefined;
+  /** The HTTP status of the response, when there was one. */
+  readonly httpStatus: number | undefined;
+  /**
+   * Whether repeating the call may succeed (`S3_UNREACHABLE`, `S3_REQUEST_FAILED`); false when
+   * the configuration must change first (`S3_ACCESS_DENIED`, `S3_NO_SUCH_BUCKET`, `S3_MISCONFIGURED`).
+   */
+  readonly retryable: boolean;
+
+  /**
+   * @param code - which failure; see {@link S3StoreErrorCode}
+   * @param bucket - the bucket of the failed call
+   * @param message - what happened and what to do
+   * @param details - the S3 error name and HTTP status, and the SDK's error as `cause`
+   */
+  constructor(code: S3StoreErrorCode, bucket: string, message: string, details: { s3Error?: string | undefined; httpStatus?: number | undefined; cause?: unknown } = {}) {
+    super(code, message, { cause: details.cause });
+    this.bucket = bucket;
+    this.s3Error = details.s3Error;
+    this.httpStatus = details.httpStatus;
+    this.retryable = code === 'S3_UNREACHABLE' || code === 'S3_REQUEST_FAILED';
+  }
+}
 
 /** S3's limit on key length, in UTF-8 bytes. */
 const MAX_KEY_BYTES = 1024;
@@ -78,23 +153,48 @@ export class S3ObjectStore implements ObjectStore {
   readonly #clientConfig: S3ClientConfig;
   readonly #copyIfNotExists: 'get-and-put' | 'copy-object';
   readonly #givenClient: S3Client | undefined;
+  readonly #requestTimeoutMs: number;
   #connection: Promise<{ sdk: S3Sdk; client: S3Client }> | undefined;
 
   /**
    * @param options - see {@link S3ObjectStoreOptions}
-   * @throws TypeError when `bucket` is missing, or both `client` and `clientConfig` are given
+   * @throws StreamstateError with code `'INVALID_OBJECT_STORE_OPTIONS'` when `bucket` is missing or
+   *   not a name S3 allows, an option is unknown or of the wrong type, or both `client` and
+   *   `clientConfig` are given
+   *
+   * The methods throw {@link ObjectStoreError} for the contract's answers and {@link S3StoreError}
+   * for every other failure of a request (credentials, bucket, endpoint, configuration).
    */
   constructor(options: S3ObjectStoreOptions) {
-    if (!options || typeof options.bucket !== 'string' || options.bucket.length === 0) {
-      throw new TypeError("S3ObjectStore needs a bucket name: new S3ObjectStore({ bucket: 'my-bucket', clientConfig })");
+    if (!options || typeof options !== 'object' || typeof options.bucket !== 'string' || options.bucket.length === 0) {
+      throw invalidOptions("S3ObjectStore needs a bucket name: new S3ObjectStore({ bucket: 'my-bucket', clientConfig })");
     }
+    const unknown = Object.keys(options).find((field) => !(S3_OPTION_FIELDS as readonly string[]).includes(field));
+    if (unknown !== undefined) {
+      throw invalidOptions(
+        `S3ObjectStore: unknown option "${unknown}"; the options are ${S3_OPTION_FIELDS.join(', ')} (client settings such as region and credentials go in clientConfig)`,
+      );
+    }
+    const badBucket = checkS3BucketName(options.bucket);
+    if (badBucket !== undefined) throw invalidOptions(`S3ObjectStore: ${badBucket}`);
     if (options.client && options.clientConfig) {
-      throw new TypeError('S3ObjectStore: pass either a client or a clientConfig, not both');
+      throw invalidOptions('S3ObjectStore: pass either a client or a clientConfig, not both');
+    }
+    if (options.clientConfig !== undefined && (typeof options.clientConfig !== 'object' || options.clientConfig === null)) {
+      throw invalidOptions('S3ObjectStore: clientConfig must be an object of S3 client settings ({ region, endpoint, credentials, ... })');
+    }
+    if (options.prefix !== undefined && typeof options.prefix !== 'string') {
+      throw invalidOptions('S3ObjectStore: prefix must be a string of key segments, e.g. "team/db"');
     }
     const copyIfNotExists = options.copyIfNotExists ?? 'get-and-put';
     if (copyIfNotExists !== 'get-and-put' && copyIfNotExists !== 'copy-object') {
-      throw new TypeError(`S3ObjectStore: copyIfNotExists must be 'get-and-put' or 'copy-object', got ${String(copyIfNotExists)}`);
+      throw invalidOptions(`S3ObjectStore: copyIfNotExists must be 'get-and-put' or 'copy-object', got ${String(copyIfNotExists)}`);
     }
+    const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_S3_REQUEST_TIMEOUT_MS;
+    if (typeof requestTimeoutMs !== 'number' || !Number.isFinite(requestTimeoutMs) || requestTimeoutMs < 0) {
+      throw invalidOptions(`S3ObjectStore: requestTimeoutMs must be a non-negative number of milliseconds (0: no limit), got ${String(requestTimeoutMs)}`);
+    }
+    this.#requestTimeoutMs = requestTimeoutMs;
     this.bucket = options.bucket;
     const prefix = (options.prefix ?? '').replace(/^\/+/, '');
     this.prefix = prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
@@ -124,6 +224,7 @@ export class S3ObjectStore implements ObjectStore {
           IfNoneMatch: mode.kind === 'create' ? '*' : undefined,
           IfMatch: mode.kind === 'swap' ? mode.etag : undefined,
         }),
+        this.#sendOptions(),
       );
       return versionOf(response);
     } catch (error) {
@@ -136,7 +237,7 @@ export class S3ObjectStore implements ObjectStore {
         if (failure === 'conflict') throw preconditionFailed(key, 'a concurrent write to it won', error);
         if (failure === 'missing') throw preconditionFailed(key, 'the object does not exist', error);
       }
-      throw error;
+      throw this.#failure('put', key, error);
     }
   }
 
@@ -156,6 +257,7 @@ export class S3ObjectStore implements ObjectStore {
     try {
       response = await client.send(
         new sdk.GetObjectCommand({ Bucket: this.bucket, Key: fullKey, Range: range && rangeHeader(range) }),
+        this.#sendOptions(),
       );
     } catch (error) {
       const failure = classify(error);
@@ -165,7 +267,7 @@ export class S3ObjectStore implements ObjectStore {
         if ('suffix' in range) return this.#emptyRead(key, range);
         throw invalidRange(key, `offset ${range.offset} is not below the object's size`, error);
       }
-      throw error;
+      throw this.#failure('get', key, error);
     }
     const body = response.Body ? await response.Body.transformToByteArray() : new Uint8Array(0);
     const contentRange = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(response.ContentRange ?? '');
@@ -195,7 +297,7 @@ export class S3ObjectStore implements ObjectStore {
     const fullKey = this.#fullKey(key);
     const { sdk, client } = await this.#connect();
     try {
-      const response = await client.send(new sdk.HeadObjectCommand({ Bucket: this.bucket, Key: fullKey }));
+      const response = await client.send(new sdk.HeadObjectCommand({ Bucket: this.bucket, Key: fullKey }), this.#sendOptions());
       return {
         key,
         size: response.ContentLength ?? 0,
@@ -206,7 +308,7 @@ export class S3ObjectStore implements ObjectStore {
       };
     } catch (error) {
       if (classify(error) === 'missing') throw notFound(key, error);
-      throw error;
+      throw this.#failure('head', key, error);
     }
   }
 
@@ -218,14 +320,20 @@ export class S3ObjectStore implements ObjectStore {
     const found: ObjectMeta[] = [];
     let continuationToken: string | undefined;
     do {
-      const page = await client.send(
-        new sdk.ListObjectsV2Command({
-          Bucket: this.bucket,
-          Prefix: this.prefix + prefix,
-          StartAfter: offset === undefined || continuationToken ? undefined : this.prefix + offset,
-          ContinuationToken: continuationToken,
-        }),
-      );
+      let page;
+      try {
+        page = await client.send(
+          new sdk.ListObjectsV2Command({
+            Bucket: this.bucket,
+            Prefix: this.prefix + prefix,
+            StartAfter: offset === undefined || continuationToken ? undefined : this.prefix + offset,
+            ContinuationToken: continuationToken,
+          }),
+          this.#sendOptions(),
+        );
+      } catch (error) {
+        throw this.#failure('list', prefix, error);
+      }
       for (const object of page.Contents ?? []) {
         if (object.Key === undefined || !object.Key.startsWith(this.prefix)) continue;
         found.push({
@@ -245,9 +353,9 @@ export class S3ObjectStore implements ObjectStore {
     const fullKey = this.#fullKey(key);
     const { sdk, client } = await this.#connect();
     try {
-      await client.send(new sdk.DeleteObjectCommand({ Bucket: this.bucket, Key: fullKey }));
+      await client.send(new sdk.DeleteObjectCommand({ Bucket: this.bucket, Key: fullKey }), this.#sendOptions());
     } catch (error) {
-      if (classify(error) !== 'missing') throw error;
+      if (classify(error) !== 'missing') throw this.#failure('delete', key, error);
     }
   }
 
@@ -274,12 +382,13 @@ export class S3ObjectStore implements ObjectStore {
           MetadataDirective: 'COPY',
           IfNoneMatch: options.ifNotExists ? '*' : undefined,
         }),
+        this.#sendOptions(),
       );
     } catch (error) {
       const failure = classify(error);
       if (failure === 'missing') throw notFound(from, error);
       if (options.ifNotExists && (failure === 'precondition' || failure === 'conflict')) throw alreadyExists(to, error);
-      throw error;
+      throw this.#failure('copy', from, error);
     }
   }
 
@@ -300,6 +409,25 @@ export class S3ObjectStore implements ObjectStore {
       client: this.#givenClient ?? new sdk.S3Client(this.#clientConfig),
     }));
     return this.#connection;
+  }
+
+  /** The options of one `send`: aborted after {@link S3ObjectStoreOptions.requestTimeoutMs}. */
+  #sendOptions(): { abortSignal?: AbortSignal } {
+    const timeout = (AbortSignal as { timeout?: (ms: number) => AbortSignal }).timeout;
+    return this.#requestTimeoutMs > 0 && timeout !== undefined ? { abortSignal: timeout.call(AbortSignal, this.#requestTimeoutMs) } : {};
+  }
+
+  /** The error to throw for an SDK failure that is not one of the contract's answers. */
+  #failure(operation: string, key: string, error: unknown): unknown {
+    if (error instanceof StreamstateError) return error;
+    return translateS3Error(error, {
+      operation,
+      key,
+      bucket: this.bucket,
+      endpoint: this.#givenClient === undefined ? printableEndpoint(this.#clientConfig.endpoint) : 'the endpoint of the given client',
+      secrets: secretsOf(this.#clientConfig),
+      requestTimeoutMs: this.#requestTimeoutMs,
+    });
   }
 
   #fullKey(key: string): string {
@@ -340,4 +468,130 @@ function rangeHeader(range: ByteRange): string {
 
 function versionOf(response: { ETag?: string; VersionId?: string }): ObjectVersion {
   return response.VersionId === undefined ? { etag: response.ETag } : { etag: response.ETag, version: response.VersionId };
+}
+
+function invalidOptions(message: string): StreamstateError {
+  return new StreamstateError('INVALID_OBJECT_STORE_OPTIONS', message);
+}
+
+/** Where a failed call went, for {@link translateS3Error}'s message. */
+interface S3CallContext {
+  operation: string;
+  key: string;
+  bucket: string;
+  /** The endpoint as it may be printed. */
+  endpoint: string;
+  /** Strings that must not appear in a message (the configured secret key, session token). */
+  secrets: string[];
+  /** The request time limit, for the message of an aborted request. */
+  requestTimeoutMs: number;
+}
+
+const ACCESS_DENIED = new Set([
+  'AccessDenied',
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'ExpiredToken',
+  'InvalidToken',
+  'TokenRefreshRequired',
+  'AllAccessDisabled',
+  'AccountProblem',
+  'InvalidSecurity',
+  'CredentialsProviderError',
+  'UnrecognizedClientException',
+]);
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED']);
+
+/**
+ * Turn an SDK failure into an {@link S3StoreError} whose message says what to check.
+ * @param error - what the SDK threw
+ * @param context - the call, for the message
+ * @returns the coded error
+ */
+function translateS3Error(error: unknown, context: S3CallContext): S3StoreError {
+  const { operation, key, bucket, endpoint } = context;
+  const failure = error as { name?: unknown; Code?: unknown; code?: unknown; message?: unknown; $metadata?: { httpStatusCode?: number } };
+  const status = failure?.$metadata?.httpStatusCode;
+  const name = typeof failure?.name === 'string' && failure.name !== 'Error' ? failure.name : typeof failure?.Code === 'string' ? failure.Code : undefined;
+  const networkCode = typeof failure?.code === 'string' ? failure.code : undefined;
+  const detail = scrub(`${name ?? networkCode ?? 'Error'}: ${String(failure?.message ?? error)}`.slice(0, 300), context.secrets);
+  const call = `S3 ${operation} of ${operation === 'list' ? 'prefix ' : ''}"${key}" in bucket "${bucket}" at ${endpoint}`;
+  const details = { s3Error: name ?? networkCode, httpStatus: status, cause: error };
+  if ((name !== undefined && ACCESS_DENIED.has(name)) || status === 403 || /could not load credentials|credential object is not valid/i.test(detail)) {
+    return new S3StoreError(
+      'S3_ACCESS_DENIED',
+      bucket,
+      `${call} was refused: access denied (${detail}). Check the credentials (objectStoreOptions.s3.clientConfig.credentials, ` +
+        'or AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_PROFILE in the environment) and that they may read and write this bucket.',
+      details,
+    );
+  }
+  if (name === 'NoSuchBucket') {
+    return new S3StoreError(
+      'S3_NO_SUCH_BUCKET',
+      bucket,
+      `${call} failed: the bucket "${bucket}" does not exist there. Create the bucket, or fix its name in the location (s3://bucket/prefix) or the endpoint.`,
+      details,
+    );
+  }
+  if (name === 'AbortError') {
+    return new S3StoreError(
+      'S3_UNREACHABLE',
+      bucket,
+      `${call} failed: no answer within ${context.requestTimeoutMs} ms (requestTimeoutMs). Check the endpoint (objectStoreOptions.s3.clientConfig.endpoint), ` +
+        'the network, and that the server is running; raise requestTimeoutMs for very large objects on a slow link; the call may be retried.',
+      details,
+    );
+  }
+  if ((networkCode !== undefined && NETWORK_CODES.has(networkCode)) || name === 'TimeoutError' || /socket hang up|getaddrinfo|connect ECONNREFUSED/i.test(detail)) {
+    return new S3StoreError(
+      'S3_UNREACHABLE',
+      bucket,
+      `${call} failed: the endpoint cannot be reached (${detail}). Check the endpoint (objectStoreOptions.s3.clientConfig.endpoint), ` +
+        'the network, and that the server is running; the call may be retried.',
+      details,
+    );
+  }
+  if (status === undefined && /region is missing|invalid region|invalid endpoint|endpoint .*(invalid|malformed)|invalid url/i.test(detail)) {
+    return new S3StoreError(
+      'S3_MISCONFIGURED',
+      bucket,
+      `${call} cannot be made: the S3 client is not configured (${detail}). Set objectStoreOptions.s3.clientConfig.region ` +
+        '(or AWS_REGION in the environment) and, for an S3-compatible server, endpoint and forcePathStyle.',
+      details,
+    );
+  }
+  return new S3StoreError(
+    'S3_REQUEST_FAILED',
+    bucket,
+    `${call} failed (${detail}${status === undefined ? '' : `, HTTP ${status}`}). It may be retried; if it persists, check the server and the bucket's configuration.`,
+    details,
+  );
+}
+
+/** An endpoint as it may be printed: its URL without user or password, or "AWS S3". */
+function printableEndpoint(endpoint: unknown): string {
+  const text = typeof endpoint === 'string' ? endpoint : endpoint instanceof URL ? endpoint.href : undefined;
+  if (text === undefined) return endpoint === undefined ? 'AWS S3' : 'the configured endpoint';
+  try {
+    const url = new URL(text);
+    url.username = '';
+    url.password = '';
+    return url.href.replace(/\/$/, '');
+  } catch {
+    return 'the configured endpoint';
+  }
+}
+
+/** The secret strings of a client configuration given as plain values. */
+function secretsOf(config: S3ClientConfig): string[] {
+  const credentials = (config as { credentials?: unknown }).credentials as { secretAccessKey?: unknown; sessionToken?: unknown } | undefined;
+  if (credentials === undefined || typeof credentials !== 'object') return [];
+  return [credentials.secretAccessKey, credentials.sessionToken].filter((value): value is string => typeof value === 'string' && value.length >= 4);
+}
+
+function scrub(text: string, secrets: string[]): string {
+  let out = text;
+  for (const secret of secrets) out = out.split(secret).join('<secret removed>');
+  return out;
 }

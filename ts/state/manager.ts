@@ -22,7 +22,7 @@ import { assertPathSafeName } from './names.js';
 import type { OpenDeadline } from './open-deadline.js';
 import type { RocksDBOptions, SlateDBOptions, StoreOptions } from './options.js';
 import type { StorePartition } from './partition.js';
-import { resolveStateDir } from './paths.js';
+import { assertStateDirLocation, resolveStateDir } from './paths.js';
 import type { Store, StoreConfig } from './store.js';
 import { getStoreBackend, type RegisteredStoreBackend } from './store-backends.js';
 import { getStoreKind, type StoreKindName, type TimestampedStoreKindOptions } from './store-kinds.js';
@@ -97,6 +97,11 @@ export class StateStoreManager {
    * @throws InvalidOptionsError on an unknown option, a backend that is not available, or a bad value
    */
   constructor(options: StateStoreManagerOptions = {}) {
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+      throw new InvalidOptionsError(
+        `StateStoreManager options must be an object such as { stateDir: 'state', groupId: 'my-app' } (or omitted), got ${options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options}.`,
+      );
+    }
     for (const field of Object.keys(options)) {
       if (!KNOWN_OPTIONS.has(field)) {
         throw new InvalidOptionsError(`Unknown StateStoreManager option "${field}"; the known options are ${[...KNOWN_OPTIONS].join(', ')}.`);
@@ -104,8 +109,9 @@ export class StateStoreManager {
     }
     const stateDir = options.stateDir ?? 'state';
     if (typeof stateDir !== 'string' || stateDir.length === 0) {
-      throw new InvalidOptionsError(`stateDir must be a non-empty path, got ${String(stateDir)}.`);
+      throw new InvalidOptionsError(`stateDir must be a non-empty path, got ${typeof stateDir === 'string' ? 'an empty string' : String(stateDir)}.`);
     }
+    assertStateDirLocation(stateDir, 'stateDir');
     if (options.groupId !== undefined) assertPathSafeName(options.groupId, 'store name');
     this.backend = options.backend ?? 'rocksdb';
     registeredBackend(this.backend);

@@ -6,10 +6,11 @@
  * @module
  */
 import type { SlateDbSettings } from '../engine/slatedb.js';
-import { objectStoreFromLocation, type ObjectStoreLocationOptions } from '../object-stores/location.js';
+import { checkObjectStoreLocationOptions, parseObjectStoreLocation, type ObjectStoreLocationOptions } from '../object-stores/location.js';
 import { OBJECT_STORE_METHODS, type ObjectStore } from '../object-stores/object-store.js';
 import { InvalidOptionsError } from './errors.js';
 import { dumps as jsonDumps, loads as jsonLoads, type Dumps, type Loads } from './serialization.js';
+import { withRedactedPrinting } from '../object-stores/redact.js';
 
 /** Options every store has, whatever its backend. */
 export interface StoreOptions {
@@ -98,6 +99,11 @@ export interface OptionRule {
   readonly expected: string;
   /** The default; `undefined` leaves the field out when not given. */
   readonly fallback: unknown;
+  /**
+   * What is wrong with a value that fails `check`, when more can be said than `expected` (the
+   * message then reads `<label>.<field> <problem>.`); the value itself is not repeated.
+   */
+  readonly problem?: (value: unknown) => string | undefined;
 }
 
 const nonNegativeInteger: Check = (value) => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
@@ -210,14 +216,23 @@ const SLATEDB_RULES: Readonly<Record<keyof SlateDBTuning, OptionRule>> = {
   objectStore: {
     check: (value) =>
       typeof value === 'string'
-        ? isObjectStoreLocation(value)
+        ? locationProblem(value) === undefined
         : typeof value === 'object' &&
           value !== null &&
           OBJECT_STORE_METHODS.every((method) => typeof (value as Record<string, unknown>)[method] === 'function'),
     expected: `an ObjectStore (with ${OBJECT_STORE_METHODS.join(', ')}) or a location: file:///dir, memory://, memory://name, s3://bucket/prefix`,
     fallback: undefined,
+    problem: (value) =>
+      typeof value === 'string'
+        ? `must be an ObjectStore or a valid location, and this location is not usable: ${locationProblem(value)}`
+        : undefined,
   },
-  objectStoreOptions: { check: isPlainObject, expected: 'an object ({ s3?, file? })', fallback: undefined },
+  objectStoreOptions: {
+    check: (value) => checkObjectStoreLocationOptions(value) === undefined,
+    expected: 'an object ({ s3?, file? })',
+    fallback: undefined,
+    problem: (value) => checkObjectStoreLocationOptions(value),
+  },
   awaitDurable: { check: isBoolean, expected: 'a boolean', fallback: true },
   lockTtlMs: { check: positiveMilliseconds, expected: 'a positive number of milliseconds', fallback: 10_000 },
   lockRenewIntervalMs: { check: positiveMilliseconds, expected: 'a positive number of milliseconds', fallback: undefined },
@@ -227,13 +242,13 @@ const SLATEDB_RULES: Readonly<Record<keyof SlateDBTuning, OptionRule>> = {
 /** The names of the SlateDB tuning fields, which the SlateDB backend receives as open settings. */
 export const SLATEDB_TUNING_FIELDS: readonly (keyof SlateDBTuning)[] = Object.freeze(Object.keys(SLATEDB_RULES) as (keyof SlateDBTuning)[]);
 
-function isObjectStoreLocation(location: string): boolean {
-  if (!/^(memory|file|s3):\/\//i.test(location)) return false;
+/** What is wrong with a location string (parsed only: no store is made), or `undefined`. */
+function locationProblem(location: string): string | undefined {
   try {
-    objectStoreFromLocation(location);
-    return true;
-  } catch {
-    return false;
+    parseObjectStoreLocation(location);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
   }
 }
 
@@ -267,7 +282,7 @@ export function resolveRocksDBOptions(options: RocksDBOptions | undefined, label
  * @throws InvalidOptionsError on an unknown field, a wrong value, or a renewal interval not below the lease's time to live
  */
 export function resolveSlateDBOptions(options: SlateDBOptions | undefined, label = 'slatedbOptions'): ResolvedSlateDBOptions {
-  const resolved = resolveOptions(options, { ...STORE_OPTION_RULES, ...SLATEDB_RULES }, label);
+  const resolved = withPrivateObjectStoreOptions(resolveOptions(options, { ...STORE_OPTION_RULES, ...SLATEDB_RULES }, label));
   const lockTtlMs = resolved.lockTtlMs as number;
   const lockRenewIntervalMs = (resolved.lockRenewIntervalMs as number | undefined) ?? lockTtlMs / 3;
   if (lockRenewIntervalMs >= lockTtlMs) {
@@ -276,6 +291,12 @@ export function resolveSlateDBOptions(options: SlateDBOptions | undefined, label
     );
   }
   return Object.freeze({ ...resolved, lockRenewIntervalMs }) as unknown as ResolvedSlateDBOptions;
+}
+
+/** The options with `objectStoreOptions` (the S3 client configuration, credentials) printing redacted. */
+function withPrivateObjectStoreOptions(resolved: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+  if (resolved.objectStoreOptions === undefined) return resolved;
+  return Object.freeze({ ...resolved, objectStoreOptions: withRedactedPrinting(resolved.objectStoreOptions) });
 }
 
 /**
@@ -306,7 +327,10 @@ export function resolveOptions(
     if (value === undefined) {
       if (rule.fallback !== undefined) resolved[field] = rule.fallback;
     } else if (!rule.check(value)) {
-      throw new InvalidOptionsError(`${label}.${field} must be ${rule.expected}, got ${describe(value)}.`);
+      const problem = rule.problem?.(value);
+      throw new InvalidOptionsError(
+        problem === undefined ? `${label}.${field} must be ${rule.expected}, got ${describe(value)}.` : `${label}.${field} ${problem}.`,
+      );
     } else {
       resolved[field] = value;
     }

@@ -5,6 +5,28 @@
  *
  * @module
  */
+import { parseObjectStoreLocation } from '../object-stores/location.js';
+import { InvalidOptionsError } from './errors.js';
+
+/**
+ * Check a state directory when it is given: no NUL character, and a location-style one
+ * (`s3://bucket/state`, `memory://name`, `file:///dir`) must be a valid location without
+ * credentials. Pure: nothing is created. Messages do not repeat credentials.
+ * @param stateDir - the configured state directory
+ * @param label - what it is, for the message
+ * @throws InvalidOptionsError when it is not usable
+ */
+export function assertStateDirLocation(stateDir: string, label: string): void {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(stateDir)) {
+    try {
+      parseObjectStoreLocation(stateDir);
+    } catch (error) {
+      throw new InvalidOptionsError(`${label} is not usable: ${(error as Error).message}.`);
+    }
+  } else if (stateDir.includes('\0')) {
+    throw new InvalidOptionsError(`${label} contains a NUL character, which no path may hold; check how it was built.`);
+  }
+}
 
 /**
  * Join path parts with `/`, without doubling separators.

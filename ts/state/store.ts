@@ -13,13 +13,13 @@ import { DEFAULT_CF, type Backend, type BackendDatabase } from '../backends/back
 import { getLogger, type Logger } from '../logging.js';
 import type { ChangelogProducer, ChangelogProducerFactory } from './changelog.js';
 import { METADATA_CF_NAME } from './constants.js';
-import { PartitionNotAssignedError, StateArgumentError } from './errors.js';
+import { InvalidOptionsError, PartitionNotAssignedError, StateArgumentError } from './errors.js';
 import { assertPathSafeName } from './names.js';
 import type { OpenDeadline } from './open-deadline.js';
 import { openPartitionDatabase } from './open-partition.js';
 import type { ResolvedStoreOptions, StoreOptions } from './options.js';
 import { formatLogContext, StorePartition } from './partition.js';
-import { joinPath } from './paths.js';
+import { assertStateDirLocation, joinPath } from './paths.js';
 import type { StoreBackend } from './store-backend.js';
 import type { PartitionTransaction } from './transaction.js';
 
@@ -75,6 +75,10 @@ export class Store<O extends StoreOptions = StoreOptions, R extends ResolvedStor
   constructor(storeBackend: StoreBackend<O, R>, config: StoreConfig<O>) {
     assertPathSafeName(config.name, 'store name');
     if (config.streamId !== undefined && config.streamId !== null) assertPathSafeName(config.streamId, 'stream id');
+    if (typeof config.stateDir !== 'string' || config.stateDir.length === 0) {
+      throw new InvalidOptionsError(`A store's stateDir must be a non-empty path, got ${typeof config.stateDir === 'string' ? 'an empty string' : String(config.stateDir)}.`);
+    }
+    assertStateDirLocation(config.stateDir, 'stateDir');
     this.name = config.name;
     this.streamId = config.streamId ?? null;
     this.stateDir = config.stateDir;

@@ -131,6 +131,9 @@ export class PartitionTransaction {
     cfName: string = DEFAULT_CF,
   ): Promise<(T | undefined)[]> {
     this.assertStatus('getMany', STARTED);
+    if (!Array.isArray(keys)) {
+      throw new StateArgumentError(`getMany() takes an array of keys, such as ['a', 'b']; got ${describeValue(keys)}.`);
+    }
     checkPrefix(prefix);
     assertColumnFamilyName(cfName);
     const serialized = keys.map((key) => this.serializeKey(key, prefix));
@@ -547,7 +550,20 @@ function checkWritableColumnFamily(cfName: string): void {
 
 function encodeProcessedOffsets(processedOffsets: ProcessedOffsets | undefined): Uint8Array {
   if (processedOffsets === undefined || processedOffsets === null) return jsonDumps(null);
+  const isRecord = typeof processedOffsets === 'object' && !Array.isArray(processedOffsets) && !ArrayBuffer.isView(processedOffsets);
+  if (!isRecord) {
+    throw new StateArgumentError(
+      `processedOffsets must be an object (or a Map) of {topic: offset}, such as { orders: 1234 }, or omitted; got ${describeValue(processedOffsets)}.`,
+    );
+  }
   const record = processedOffsets instanceof Map ? Object.fromEntries(processedOffsets) : processedOffsets;
+  for (const [topic, offset] of Object.entries(record as Record<string, unknown>)) {
+    if (topic === '' || !Number.isSafeInteger(offset)) {
+      throw new StateArgumentError(
+        `processedOffsets must map topic names to integer offsets, such as { orders: 1234 }; ${topic === '' ? 'a topic name is empty' : `the offset of "${topic}" is ${describeValue(offset)}`}.`,
+      );
+    }
+  }
   try {
     return jsonDumps(record);
   } catch (cause) {
@@ -555,4 +571,15 @@ function encodeProcessedOffsets(processedOffsets: ProcessedOffsets | undefined):
       `processedOffsets must be an object of {topic: offset}; it could not be encoded: ${(cause as Error).message}.`,
     );
   }
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+  if (typeof value === 'object') {
+    const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+    return typeof name === 'string' && name !== 'Object' ? `a ${name}` : 'an object';
+  }
+  return `${typeof value} ${String(value)}`;
 }

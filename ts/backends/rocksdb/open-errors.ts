@@ -1,6 +1,6 @@
 /**
  * Classify what the addon throws when opening fails: another opener holds the LOCK file, or the
- * files are corrupted. The addon wraps RocksDB's status in an abstract-level error
+ * files are corrupted (or one it needs, such as the MANIFEST, is missing). The addon wraps RocksDB's status in an abstract-level error
  * (`LEVEL_DATABASE_NOT_OPEN`) whose `cause` carries RocksDB's message and a `LEVEL_*` code.
  *
  * @module
@@ -41,6 +41,22 @@ export function isCorruption(error: unknown): boolean {
 }
 
 /**
+ * Whether an open failure means a file the database refers to is gone (RocksDB reports it as an
+ * IO error, not a corruption): the MANIFEST that CURRENT names, an SST, a WAL or blob file. The
+ * database cannot be opened until it is rebuilt, so it counts as corrupted.
+ * @param error - what the addon threw
+ */
+export function isMissingDatabaseFile(error: unknown): boolean {
+  const cause = rootCause(error) as { code?: unknown; message?: unknown } | undefined;
+  const message = String(cause?.message ?? '');
+  return (
+    (cause?.code === 'LEVEL_IO_ERROR' || /^io error/i.test(message)) &&
+    /no such file or directory/i.test(message) &&
+    /[\\/](MANIFEST-\d+|\d+\.(sst|log|blob))\b/.test(message)
+  );
+}
+
+/**
  * The message of RocksDB's status behind an addon error.
  * @param error - what the addon threw
  */
@@ -64,10 +80,11 @@ export function classifyOpenError(path: string, error: unknown): unknown {
       { cause: error },
     );
   }
-  if (isCorruption(error)) {
+  if (isCorruption(error) || isMissingDatabaseFile(error)) {
+    const what = isCorruption(error) ? 'is corrupted' : 'is corrupted: a file it refers to is missing';
     return new RocksDBCorruptedError(
       path,
-      `The RocksDB database at "${path}" is corrupted (${rocksDbMessage(error)}). Destroy it and rebuild ` +
+      `The RocksDB database at "${path}" ${what} (${rocksDbMessage(error)}). Destroy it and rebuild ` +
         `it from the changelog (the store does this with onCorruptedRecreate), or restore it from a backup.`,
       { cause: error },
     );

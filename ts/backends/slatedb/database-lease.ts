@@ -21,7 +21,7 @@
 import { SlateDBLockError, StreamstateError } from '../../errors.js';
 import type { Logger } from '../../logging.js';
 import { ObjectStoreError, type ObjectStore } from '../../object-stores/object-store.js';
-import { SlateDBLeaseLostError } from './errors.js';
+import { SlateDBLeaseLostError, SlateDBLeaseUnreadableError } from './errors.js';
 
 /** What the lease object holds (JSON). */
 export interface LeaseRecord {
@@ -83,6 +83,7 @@ export class DatabaseLease {
    * @returns the held lease, renewing itself until {@link release}
    * @throws SlateDBLockError when a live lease is held by another opener (the state layer's
    *   open loop retries this with backoff)
+   * @throws SlateDBLeaseUnreadableError when the lease object exists but cannot be read (damaged)
    * @throws ObjectStoreError or another store failure when the store cannot be reached
    */
   static async acquire(request: LeaseRequest): Promise<DatabaseLease> {
@@ -96,7 +97,12 @@ export class DatabaseLease {
       } catch (error) {
         if (!isStoreError(error, 'AlreadyExists')) throw error;
       }
-      const current = await readLease(store, key, ttlMs);
+      const current = await readLease(store, key, ttlMs).catch((error: unknown) => {
+        // A store failure that already says what it is (S3StoreError, ...) stays as it is; anything
+        // else reading an existing lease object means the object is damaged.
+        if (error instanceof StreamstateError && !(error instanceof ObjectStoreError)) throw error;
+        throw new SlateDBLeaseUnreadableError(path, key, { cause: error });
+      });
       if (current === undefined) continue; // released meanwhile: create again
       const { holder, expiresAt, etag } = current;
       const now = Date.now();

@@ -15,6 +15,7 @@
  * @module
  */
 import type { ObjectStore } from '../../object-stores/object-store.js';
+import { printableLocation } from '../../object-stores/location.js';
 import { BackendInvalidArgumentError } from '../errors.js';
 
 /** The object store and key prefix of one database. */
@@ -54,6 +55,15 @@ export function locateDatabase(
   if (typeof path !== 'string' || path.length === 0) {
     throw new BackendInvalidArgumentError(`A SlateDB path must be a non-empty string, got ${String(path)}.`);
   }
+  if (printableLocation(path) !== path) {
+    throw new BackendInvalidArgumentError(
+      `The SlateDB path "${printableLocation(path)}" holds credentials; they do not go in a path or location: ` +
+        'give them in objectStoreOptions.s3.clientConfig.credentials, or in the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY).',
+    );
+  }
+  if (path.includes('\0') || /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/.*%00/is.test(path)) {
+    throw new BackendInvalidArgumentError(`The SlateDB path "${printableLocation(path).replace(/\0/g, '\\0')}" contains a NUL character, which no path or key may hold.`);
+  }
   const normalizedPath = normalize(path);
   const normalizedRoot = root === undefined ? undefined : normalize(root);
   const relative = normalizedRoot === undefined ? undefined : relativeTo(normalizedPath, normalizedRoot);
@@ -71,13 +81,13 @@ export function locateDatabase(
   }
   if (scheme !== 'memory' && scheme !== 's3') {
     throw new BackendInvalidArgumentError(
-      `The SlateDB path "${path}" has the scheme "${scheme}"; use a file path, memory://name/..., s3://bucket/... or file:///..., or pass an objectStore.`,
+      `The SlateDB path "${printableLocation(path)}" has the scheme "${scheme}"; use a file path, memory://name/..., s3://bucket/... or file:///..., or pass an objectStore.`,
     );
   }
   const slash = rest.indexOf('/');
   if (slash <= 0 || slash === rest.length - 1) {
     throw new BackendInvalidArgumentError(
-      `The SlateDB path "${path}" names a store but no database in it; use ${scheme}://${scheme === 's3' ? 'bucket' : 'name'}/path/to/database.`,
+      `The SlateDB path "${printableLocation(path)}" names a store but no database in it; use ${scheme}://${scheme === 's3' ? 'bucket' : 'name'}/path/to/database.`,
     );
   }
   return { store: stores.fromLocation(`${scheme}://${rest.slice(0, slash)}`), key: checkedKey(rest.slice(slash + 1), path) };
@@ -122,13 +132,13 @@ function decodeFilePath(rest: string, original: string): string {
   const slash = rest.indexOf('/');
   const host = slash < 0 ? rest : rest.slice(0, slash);
   if (slash < 0 || (host !== '' && host !== 'localhost')) {
-    throw new BackendInvalidArgumentError(`The SlateDB path "${original}" is not a file location with an absolute path (file:///dir/database).`);
+    throw new BackendInvalidArgumentError(`The SlateDB path "${printableLocation(original)}" is not a file location with an absolute path (file:///dir/database).`);
   }
   let local: string;
   try {
     local = decodeURIComponent(rest.slice(slash));
   } catch {
-    throw new BackendInvalidArgumentError(`The SlateDB path "${original}" has a malformed percent-escape.`);
+    throw new BackendInvalidArgumentError(`The SlateDB path "${printableLocation(original)}" has a malformed percent-escape.`);
   }
   return normalize(/^\/[a-zA-Z]:\//.test(local) ? local.slice(1) : local);
 }
@@ -137,7 +147,7 @@ function checkedKey(key: string, path: string): string {
   const segments = key.split('/');
   if (key === '' || segments.some((segment) => segment === '' || segment === '.' || segment === '..')) {
     throw new BackendInvalidArgumentError(
-      `The SlateDB path "${path}" does not give a usable database key ("${key}"): it needs at least one segment and no empty, "." or ".." segments.`,
+      `The SlateDB path "${printableLocation(path)}" does not give a usable database key ("${key}"): it needs at least one segment and no empty, "." or ".." segments.`,
     );
   }
   return key;

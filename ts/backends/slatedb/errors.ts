@@ -33,6 +33,38 @@ export class SlateDBFencedError extends StreamstateError {
 }
 
 /**
+ * The lease object of a SlateDB database exists but cannot be read: it was changed outside
+ * streamstate (a garbage or truncated `.lock` file, say), so nobody can tell whether it is held.
+ * Code `'SLATEDB_LEASE_UNREADABLE'`. The lease holds no data: once no process has the partition
+ * open, delete the lease object and open again. Opens are not retried on it, and the database is
+ * not recreated for it (its data is not what is damaged).
+ */
+export class SlateDBLeaseUnreadableError extends StreamstateError {
+  /** The path of the database whose lease cannot be read. */
+  readonly path: string;
+  /** The lease object's key in the database's object store. */
+  readonly key: string;
+  /**
+   * @param path - the database path
+   * @param key - the lease object's key
+   * @param options - `cause`, the store's read failure
+   */
+  constructor(path: string, key: string, options?: { cause?: unknown }) {
+    const cause = options?.cause;
+    super(
+      'SLATEDB_LEASE_UNREADABLE',
+      `The lease object "${key}" of the SlateDB database at "${path}" exists but cannot be read ` +
+        `(${cause instanceof Error ? cause.message : String(cause)}); it was changed outside streamstate. ` +
+        'The lease holds no data: once no process has this partition open, delete that object (for local files, the file ' +
+        '".lock" in the partition directory) and open the partition again.',
+      options,
+    );
+    this.path = path;
+    this.key = key;
+  }
+}
+
+/**
  * The lease that makes this handle the database's only writer could not be renewed before it
  * expired, or was taken over by another opener. Code `'SLATEDB_LEASE_LOST'`. Writes are refused
  * from then on, so two writers never interleave. Close the handle and open the database again

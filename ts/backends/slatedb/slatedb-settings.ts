@@ -7,7 +7,7 @@
  * @module
  */
 import type { SlateDbSettings } from '../../engine/slatedb.js';
-import type { ObjectStoreLocationOptions } from '../../object-stores/location.js';
+import { checkObjectStoreLocationOptions, parseObjectStoreLocation, type ObjectStoreLocationOptions } from '../../object-stores/location.js';
 import { assertObjectStore, type ObjectStore } from '../../object-stores/object-store.js';
 import { BackendInvalidArgumentError } from '../errors.js';
 
@@ -82,17 +82,15 @@ export function resolveBackendSettings(
   }
   const pick = (field: keyof SlateDbBackendSettings): unknown => settings[field] ?? defaults[field];
   const objectStore = pick('objectStore');
-  if (objectStore !== undefined && typeof objectStore !== 'string') {
-    try {
-      assertObjectStore(objectStore);
-    } catch (error) {
-      throw new BackendInvalidArgumentError(`objectStore: ${(error as Error).message}.`);
-    }
+  try {
+    if (typeof objectStore === 'string') parseObjectStoreLocation(objectStore);
+    else if (objectStore !== undefined) assertObjectStore(objectStore);
+  } catch (error) {
+    throw new BackendInvalidArgumentError(`objectStore: ${(error as Error).message}.`);
   }
   const objectStoreOptions = pick('objectStoreOptions') ?? {};
-  if (typeof objectStoreOptions !== 'object' || objectStoreOptions === null) {
-    throw new BackendInvalidArgumentError(`objectStoreOptions must be an object ({ s3?, file? }), got ${describe(objectStoreOptions)}.`);
-  }
+  const wrongOptions = checkObjectStoreLocationOptions(objectStoreOptions);
+  if (wrongOptions !== undefined) throw new BackendInvalidArgumentError(`objectStoreOptions ${wrongOptions}.`);
   const root = pick('root');
   if (root !== undefined && (typeof root !== 'string' || root.length === 0)) {
     throw new BackendInvalidArgumentError(`root must be a non-empty path, got ${describe(root)}.`);

@@ -101,14 +101,15 @@ export class TimestampedPartitionTransaction extends PartitionTransaction implem
    * the latest value at or before `timestamp` that is still within the grace period. This
    * transaction's writes win over stored ones; its deletes hide them. With duplicates the value set
    * last at a timestamp wins.
-   * @param timestamp - inclusive upper event time, ms
+   * @param timestamp - inclusive upper event time, ms (`-1` finds nothing, as in the spec)
    * @param prefix - bytes, or a value serialized with `dumps`
    * @returns the value, or `undefined` when there is none
    * @throws StateTransactionError unless STARTED
    */
   async getLatest<V = unknown>(timestamp: number, prefix: unknown): Promise<V | undefined> {
     this.assertStatus('getLatest', STARTED);
-    checkTimestamp(timestamp, 'timestamp');
+    // -1 is allowed (spec §6.3): its upper bound u64(0) is at or below any watermark, so nothing matches.
+    if (timestamp !== -1) checkTimestamp(timestamp, 'timestamp');
     const prefixBytes = serializePrefix(prefix, this.partition.dumps);
     const watermark = await this.#watermark(prefixBytes);
     if (timestamp + 1 <= watermark) return undefined;

@@ -16,7 +16,8 @@
  * - 6: `addToCollection` returns the id of the value, and the global counter is kept in the cache
  *   as soon as it moves, so a `flush()` without `prepare()` does not hand out a counter twice;
  * - 7: `getLatestTimestamp` (and `getLatestExpired`) answer `undefined` when nothing is known;
- * - 10: `keys(cf)` honours the deletes of the family it lists;
+ * - 10: `keys(cf)` honours the deletes of the family it lists (its order is the reference's: this
+ *   transaction's updates first, then the stored keys);
  * - 14: every method checks the transaction status;
  * - 15: range reads, expiry and collections work for the empty prefix.
  *
@@ -434,15 +435,34 @@ export class WindowedPartitionTransaction extends PartitionTransaction {
   }
 
   /**
-   * Every key of a column family (all prefixes), through this transaction's writes and deletes.
+   * Every key of a column family (all prefixes), through this transaction's writes and deletes, in
+   * the order of spec §5.2: first the keys this transaction wrote (prefix by prefix, in the order
+   * the prefixes and then their keys were first written), then the stored keys in key order; each
+   * key once, keys deleted in this transaction (in this family: quirk 10 fixed) left out.
    * @param cfName - column family; default `'default'`
-   * @returns the keys in key order
+   * @returns the keys
    * @throws StateTransactionError unless STARTED
    */
   async keys(cfName: string = DEFAULT_CF): Promise<Uint8Array[]> {
     this.assertStatus('keys', STARTED);
     assertColumnFamilyName(cfName);
-    return (await this.#scanColumnFamily(cfName)).map(([key]) => key);
+    const deletes = this.cache.getDeletes(cfName);
+    const listed = new Set<string>();
+    const keys: Uint8Array[] = [];
+    for (const bucket of this.cache.getUpdates(cfName)) {
+      for (const [keyString, entry] of bucket.entries) {
+        if (listed.has(keyString) || deletes.has(keyString)) continue;
+        listed.add(keyString);
+        keys.push(entry.key);
+      }
+    }
+    for await (const [key] of this.partition.iterItems(undefined, undefined, { cfName })) {
+      const keyString = bytesToKeyString(key);
+      if (listed.has(keyString) || deletes.has(keyString)) continue;
+      listed.add(keyString);
+      keys.push(key);
+    }
+    return keys;
   }
 
   protected override itemsBound(prefix: Uint8Array, n: number): Uint8Array {
