@@ -41,4 +41,4 @@ mv "$stage" pkg
 
 raw=$(stat -c %s pkg/streamstate_engine_bg.wasm)
 gz=$(gzip -9c pkg/streamstate_engine_bg.wasm | wc -c)
-phase "done: pkg/streamstate_engine_bg.wasm $raw bytes raw, $gz gzip; stamp $(cut -c1-12 pkg/STAMP)"
+phase "done: pkg/streamstate_engine_bg.wasm $raw bytes raw, $gz gzip; stamp $(head -n 1 pkg/STAMP | cut -c1-12)"
