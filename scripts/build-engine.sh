@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the wasm engine into pkg/: patched SlateDB sources, wasm-pack (release, --target web),
-# wasm-opt from npm's binaryen, then stamps pkg/STAMP with the hash of the engine sources.
+# wasm-opt from npm's binaryen, then stamps pkg/STAMP with the hash of the build's inputs and the
+# sha256 of each file it wrote.
 # Needs the toolchain from scripts/setup-toolchain.sh.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -32,10 +33,12 @@ wasm_opt="$root/node_modules/.bin/wasm-opt"
   "$stage/streamstate_engine_bg.wasm" -o "$stage/streamstate_engine_bg.wasm.opt"
 mv "$stage/streamstate_engine_bg.wasm.opt" "$stage/streamstate_engine_bg.wasm"
 rm -f "$stage/.gitignore" "$stage/package.json" "$stage/README.md"
+# STAMP: the hash of the build's inputs, then the sha256 of every file of pkg/ (scripts/check-pkg.sh).
 bash scripts/engine-hash.sh > "$stage/STAMP"
+(cd "$stage" && ls -A | grep -vx STAMP | LC_ALL=C sort | xargs sha256sum >> STAMP)
 rm -rf pkg
 mv "$stage" pkg
 
 raw=$(stat -c %s pkg/streamstate_engine_bg.wasm)
 gz=$(gzip -9c pkg/streamstate_engine_bg.wasm | wc -c)
-phase "done: pkg/streamstate_engine_bg.wasm $raw bytes raw, $gz gzip; stamp $(cut -c1-12 pkg/STAMP)"
+phase "done: pkg/streamstate_engine_bg.wasm $raw bytes raw, $gz gzip; stamp $(head -n 1 pkg/STAMP | cut -c1-12)"

@@ -6,8 +6,8 @@
 set -euo pipefail
 shopt -s nullglob
 root="$(cd "$(dirname "$0")/.." && pwd)"
-version="0.15.0"
-crates=(slatedb slatedb-common)
+version="0.18.0"
+crates=(slatedb slatedb-common slatedb-mirror)
 dest="$root/target/slatedb-patched"
 export RUSTC="${RUSTC:-/usr/bin/rustc}"
 cargo_bin="${CARGO:-/usr/bin/cargo}"

@@ -10,10 +10,12 @@ export RUSTC=/usr/bin/rustc
 t0=$(date +%s)
 phase() { echo "[setup-toolchain] $1 ($(( $(date +%s) - t0 ))s)"; }
 
-if ! [ -x /usr/bin/rustc ] || ! [ -d /usr/lib/rustlib/src/rust/library ] || ! [ -e /usr/bin/rust-lld ]; then
-  phase "installing rustc-web, cargo-web, rust-web-src, lld-22 from Debian"
+# rust-web-clippy and rustfmt-web lint and format engine-rs/ with the same compiler (.ci/run).
+if ! [ -x /usr/bin/rustc ] || ! [ -d /usr/lib/rustlib/src/rust/library ] || ! [ -e /usr/bin/rust-lld ] \
+  || ! [ -x /usr/bin/cargo-clippy ] || ! [ -x /usr/bin/cargo-fmt ]; then
+  phase "installing rustc-web, cargo-web, rust-web-src, rust-web-clippy, rustfmt-web, lld-22 from Debian"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rustc-web cargo-web rust-web-src lld-22 >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rustc-web cargo-web rust-web-src rust-web-clippy rustfmt-web lld-22 >/dev/null
 fi
 phase "rustc: $(/usr/bin/rustc --version)"
 

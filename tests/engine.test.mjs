@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Volume, createFsFromVolume } from 'memfs';
 import { LocalFileObjectStore, MemoryObjectStore, SlateDb } from 'streamstate';
 import { engineSuite, FAST } from './conformance/engine-suite.mjs';
+import { deadlined } from './helpers/deadline.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -31,8 +32,9 @@ for (const [name, makeStore] of Object.entries(stores)) {
 }
 
 const crash = suite('engine: killed process');
+const crashTest = deadlined(crash);
 
-crash('a process killed without closing loses nothing acknowledged as durable', async () => {
+crashTest('a process killed without closing loses nothing acknowledged as durable', async () => {
   const dir = await mkdtemp(path.join(tmpdir(), 'streamstate-crash-'));
   try {
     const child = spawn(process.execPath, [path.join(here, 'helpers', 'engine-writer.mjs'), dir, '200'], {

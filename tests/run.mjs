@@ -56,10 +56,27 @@ delete baseEnv.FORCE_COLOR;
 function runUvu(command, list, env, extraArgs = []) {
   return new Promise((resolve) => {
     const child = spawn(command, [uvu, 'tests', exactly(list), ...extraArgs], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env });
+    // Tests have their own deadlines (tests/helpers/deadline.mjs); as a backstop a uvu process is
+    // killed, and counts as failed, when it outlives STREAMSTATE_TEST_TIMEOUT_S (default 2400 s) or
+    // is still alive 60 s after printing its summary (a timer or child was left running).
+    const kill = (why) => {
+      console.error(`\n[tests/run] ${why}: killing the test process; the run fails.`);
+      child.kill('SIGKILL');
+    };
+    const limitS = Number(process.env.STREAMSTATE_TEST_TIMEOUT_S ?? 2400);
+    const overall = setTimeout(() => kill(`the run took longer than ${limitS} s (a test hangs)`), limitS * 1000);
+    let lingering;
     let out = '';
     child.stdout.on('data', (chunk) => {
       process.stdout.write(chunk);
       out += chunk.toString();
+      if (!lingering && /Duration:/.test(out)) {
+        lingering = setTimeout(() => kill('the test process is still alive 60 s after its summary (a timer or child was left running)'), 60_000);
+      }
+    });
+    child.on('close', () => {
+      clearTimeout(overall);
+      clearTimeout(lingering);
     });
     child.on('error', (error) => {
       console.error(`could not run ${command}: ${error.message}`);

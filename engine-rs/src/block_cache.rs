@@ -55,7 +55,9 @@ impl DbCache for BlockCache {
     }
 
     async fn insert(&self, key: CachedKey, value: CachedEntry) {
-        let Ok(mut lru) = self.inner.lock() else { return };
+        let Ok(mut lru) = self.inner.lock() else {
+            return;
+        };
         let size = value.size() as u64;
         if size > lru.capacity {
             return;
@@ -73,14 +75,18 @@ impl DbCache for BlockCache {
     }
 
     async fn remove(&self, key: &CachedKey) {
-        let Ok(mut lru) = self.inner.lock() else { return };
+        let Ok(mut lru) = self.inner.lock() else {
+            return;
+        };
         if let Some(old) = lru.entries.pop(key) {
             lru.bytes -= old.size() as u64;
         }
     }
 
     fn entry_count(&self) -> u64 {
-        self.inner.lock().map(|l| l.entries.len() as u64).unwrap_or(0)
+        self.inner
+            .lock()
+            .map(|l| l.entries.len() as u64)
+            .unwrap_or(0)
     }
 }
-

@@ -11,8 +11,10 @@ use std::sync::Arc;
 
 use js_sys::{Array, Promise, Uint8Array};
 use serde_json::json;
-use slatedb::config::{FlushOptions, FlushType, PutOptions, ReadOptions, ScanOptions, WriteOptions};
-use slatedb::{Db, IterationOrder, WriteBatch};
+use slatedb::config::{
+    FlushOptions, FlushType, PutOptions, ReadOptions, ScanOptions, WriteOptions,
+};
+use slatedb::{Db, IterationOrder, WriteBatch, WriteHandle};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
@@ -66,11 +68,13 @@ impl Database {
     }
 }
 
-fn write_options(await_durable: bool) -> WriteOptions {
-    WriteOptions {
-        await_durable,
-        ..WriteOptions::default()
+/// Waits until the write behind `handle` is durable when `await_durable` is set (SlateDB returns
+/// the handle as soon as the write is applied in memory).
+async fn settle(handle: WriteHandle, await_durable: bool) -> Result<(), slatedb::Error> {
+    if await_durable {
+        handle.await_durable().await?;
     }
+    Ok(())
 }
 
 fn bound(key: Option<Vec<u8>>, inclusive: bool) -> Bound<Vec<u8>> {
@@ -104,7 +108,9 @@ impl Database {
     ) -> Result<Database, JsValue> {
         console_error_panic_hook::set_once();
         if path.trim_matches('/').is_empty() {
-            return Err(invalid("the database path must not be empty (e.g. \"orders/0\")"));
+            return Err(invalid(
+                "the database path must not be empty (e.g. \"orders/0\")",
+            ));
         }
         let settings = settings_from_json(settings.as_deref()).map_err(|e| invalid(&e))?;
         let object_store = Arc::new(JsObjectStore::new(store));
@@ -116,12 +122,10 @@ impl Database {
         builder = if cache_bytes == 0.0 {
             builder.with_db_cache_disabled()
         } else {
-            builder.with_db_cache(Arc::new(BlockCache::new(cache_bytes as u64)))
+            // One cache per database, so the cache id (which isolates sharers) is always 0.
+            builder.with_db_cache(Arc::new(BlockCache::new(cache_bytes as u64)), 0)
         };
-        let db = builder
-            .build()
-            .await
-            .map_err(from_slatedb)?;
+        let db = builder.build().await.map_err(from_slatedb)?;
         Ok(Database {
             db: Rc::new(RefCell::new(Some(db))),
         })
@@ -170,9 +174,16 @@ impl Database {
             return Promise::reject(&e);
         }
         self.run(move |db| async move {
-            db.put_with_options(&key, &value, &PutOptions::default(), &write_options(await_durable))
+            let handle = db
+                .put_with_options(
+                    &key,
+                    &value,
+                    &PutOptions::default(),
+                    &WriteOptions::default(),
+                )
                 .await
                 .map_err(from_slatedb)?;
+            settle(handle, await_durable).await.map_err(from_slatedb)?;
             Ok(JsValue::UNDEFINED)
         })
     }
@@ -183,9 +194,11 @@ impl Database {
             return Promise::reject(&e);
         }
         self.run(move |db| async move {
-            db.delete_with_options(&key, &write_options(await_durable))
+            let handle = db
+                .delete_with_options(&key, &WriteOptions::default())
                 .await
                 .map_err(from_slatedb)?;
+            settle(handle, await_durable).await.map_err(from_slatedb)?;
             Ok(JsValue::UNDEFINED)
         })
     }
@@ -215,9 +228,11 @@ impl Database {
             }
         }
         self.run(move |db| async move {
-            db.write_with_options(write_batch, &write_options(await_durable))
+            let handle = db
+                .write_with_options(write_batch, &WriteOptions::default())
                 .await
                 .map_err(from_slatedb)?;
+            settle(handle, await_durable).await.map_err(from_slatedb)?;
             Ok(JsValue::UNDEFINED)
         })
     }
@@ -293,7 +308,7 @@ impl Database {
         let runs: Vec<_> = m
             .compacted()
             .iter()
-            .map(|sr| json!({ "id": sr.id, "ssts": sr.sst_views.len(), "bytes": sr.estimate_size() }))
+            .map(|sr| json!({ "id": sr.id, "ssts": sr.sst_views().len(), "bytes": sr.estimate_size() }))
             .collect();
         Ok(json!({
             "id": m.id(),

@@ -78,7 +78,10 @@ pub fn from_slatedb(err: slatedb::Error) -> JsValue {
              database",
         ),
         ErrorKind::Transaction => ("TRANSACTION_CONFLICT", "retry the transaction"),
-        _ => ("INTERNAL", "this is a bug in SlateDB or streamstate; please report it"),
+        _ => (
+            "INTERNAL",
+            "this is a bug in SlateDB or streamstate; please report it",
+        ),
     };
     js_error(code, &format!("{detail} ({advice})"))
 }

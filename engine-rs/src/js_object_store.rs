@@ -105,7 +105,10 @@ async fn call(store: &JsValue, method: &str, args: &[JsValue]) -> Result<JsValue
             .ok()
             .and_then(|m| m.as_string())
             .unwrap_or_else(|| format!("{thrown:?}"));
-        crate::error::js_error("InvalidArgument", &format!("object store method {method}() threw: {message}"))
+        crate::error::js_error(
+            "InvalidArgument",
+            &format!("object store method {method}() threw: {message}"),
+        )
     })?;
     JsFuture::from(Promise::resolve(&returned)).await
 }
@@ -185,10 +188,12 @@ impl JsObjectStore {
             let listed = call(&store, "list", &[prefix.clone().into(), options.into()])
                 .await
                 .map_err(|e| map_error(&prefix, e))?;
-            let listed: Array = listed.dyn_into().map_err(|_| object_store::Error::Generic {
-                store: STORE_NAME,
-                source: Box::new(JsFailure("list() must resolve to an array".into())),
-            })?;
+            let listed: Array = listed
+                .dyn_into()
+                .map_err(|_| object_store::Error::Generic {
+                    store: STORE_NAME,
+                    source: Box::new(JsFailure("list() must resolve to an array".into())),
+                })?;
             Ok(listed.iter().map(|m| meta_from_js(&m, "")).collect())
         })
         .await
@@ -222,7 +227,9 @@ impl ObjectStore for JsObjectStore {
         let store = self.store.clone();
         let key = location.as_ref().to_string();
         let mut data = Vec::with_capacity(payload.content_length());
-        payload.iter().for_each(|chunk| data.extend_from_slice(chunk));
+        payload
+            .iter()
+            .for_each(|chunk| data.extend_from_slice(chunk));
         SendWrapper::new(async move {
             let options = Object::new();
             let mode: JsValue = match &opts.mode {
@@ -240,11 +247,19 @@ impl ObjectStore for JsObjectStore {
                 }
             };
             let _ = Reflect::set(&options, &"mode".into(), &mode);
-            let _ = Reflect::set(&options, &"metadata".into(), &metadata_to_js(&opts.attributes));
+            let _ = Reflect::set(
+                &options,
+                &"metadata".into(),
+                &metadata_to_js(&opts.attributes),
+            );
             let bytes = Uint8Array::from(data.as_slice());
-            let result = call(&store, "put", &[key.clone().into(), bytes.into(), options.into()])
-                .await
-                .map_err(|e| map_error(&key, e))?;
+            let result = call(
+                &store,
+                "put",
+                &[key.clone().into(), bytes.into(), options.into()],
+            )
+            .await
+            .map_err(|e| map_error(&key, e))?;
             Ok(PutResult {
                 e_tag: opt_string(&result, "etag"),
                 version: opt_string(&result, "version"),
@@ -308,12 +323,15 @@ impl ObjectStore for JsObjectStore {
                 .map_err(|e| map_error(&key, e))?;
             let meta = meta_from_js(&get_prop(&got, "meta"), &key);
             options.check_preconditions(&meta)?;
-            let data: Uint8Array = get_prop(&got, "data").dyn_into().map_err(|_| {
-                object_store::Error::Generic {
-                    store: STORE_NAME,
-                    source: Box::new(JsFailure("get() must return data as a Uint8Array".into())),
-                }
-            })?;
+            let data: Uint8Array =
+                get_prop(&got, "data")
+                    .dyn_into()
+                    .map_err(|_| object_store::Error::Generic {
+                        store: STORE_NAME,
+                        source: Box::new(JsFailure(
+                            "get() must return data as a Uint8Array".into(),
+                        )),
+                    })?;
             let bytes = Bytes::from(data.to_vec());
             let start = number(&got, "offset") as u64;
             let range = start..start + bytes.len() as u64;
@@ -372,7 +390,9 @@ impl ObjectStore for JsObjectStore {
         for meta in metas {
             let rest = &meta.location.as_ref()[base.len().min(meta.location.as_ref().len())..];
             match rest.find('/') {
-                Some(slash) => common_prefixes.push(path_from_key(&format!("{base}{}", &rest[..slash]))),
+                Some(slash) => {
+                    common_prefixes.push(path_from_key(&format!("{base}{}", &rest[..slash])))
+                }
                 None => objects.push(meta),
             }
         }
@@ -393,9 +413,13 @@ impl ObjectStore for JsObjectStore {
         SendWrapper::new(async move {
             let js_options = Object::new();
             let _ = Reflect::set(&js_options, &"ifNotExists".into(), &if_not_exists.into());
-            call(&store, "copy", &[from.clone().into(), to.clone().into(), js_options.into()])
-                .await
-                .map_err(|e| map_error(&to, e))?;
+            call(
+                &store,
+                "copy",
+                &[from.clone().into(), to.clone().into(), js_options.into()],
+            )
+            .await
+            .map_err(|e| map_error(&to, e))?;
             Ok(())
         })
         .await

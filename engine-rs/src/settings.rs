@@ -37,7 +37,11 @@ fn merge(base: &mut Value, overrides: &Value, path: &str) -> Result<(), String> 
     };
     for (raw_key, value) in over_map {
         let key = snake_case(raw_key);
-        let here = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+        let here = if path.is_empty() {
+            key.clone()
+        } else {
+            format!("{path}.{key}")
+        };
         let Some(current) = base_map.get_mut(&key) else {
             let mut known: Vec<&String> = base_map.keys().collect();
             known.sort();

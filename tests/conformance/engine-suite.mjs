@@ -1,7 +1,10 @@
 // The SlateDB engine's behaviour, independent of the test runner and of the object store:
 // `engineSuite(test, assert, makeStore)` registers tests with `test(name, fn)`; `makeStore()`
-// resolves to `{ store, cleanup }` with a fresh, empty ObjectStore.
+// resolves to `{ store, cleanup }` with a fresh, empty ObjectStore. Every test has a deadline (60 s,
+// the compaction test 180 s), so an engine whose flush, WAL replay or compaction stopped fails the
+// test instead of stalling the run.
 import { SlateDb, SlateDbError, WriteBatch } from 'streamstate';
+import { deadlined } from '../helpers/deadline.mjs';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -39,7 +42,8 @@ async function expectCode(promiseOrFn, code, assert) {
   assert.unreachable(`expected a ${code} error`);
 }
 
-export function engineSuite(test, assert, makeStore) {
+export function engineSuite(runnerTest, assert, makeStore) {
+  const test = deadlined(runnerTest);
   test('put, get and delete round-trip bytes', async () => {
     await withDb(makeStore, async (db) => {
       assert.is(await db.get(b('missing')), undefined);
@@ -429,18 +433,27 @@ export function engineSuite(test, assert, makeStore) {
     const N = 100_000;
     const value = (i) => b(`value-${i}-`.padEnd(100, 'x'));
     const key = (i) => b(`key-${String(i).padStart(6, '0')}`);
+    let peakL0 = 0;
     for (let i = 0; i < N; i += 1000) {
       const batch = new WriteBatch();
       for (let j = i; j < i + 1000; j++) batch.put(key(j), value(j));
       await db.write(batch);
+      peakL0 = Math.max(peakL0, db.manifest().l0);
     }
+    // Compaction must run for real: the L0 count rises while writing, then falls as the compactor
+    // merges L0 SSTs into sorted runs (were it stopped, writes would stall at l0MaxSsts and the
+    // test's deadline would fail it).
     await db.flush('memtable');
     let manifest = db.manifest();
-    const deadline = Date.now() + 60_000;
-    while (manifest.sortedRuns.length === 0 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 100));
+    peakL0 = Math.max(peakL0, manifest.l0);
+    const giveUp = Date.now() + 150_000;
+    while (!(manifest.sortedRuns.length > 0 && manifest.l0 < peakL0) && Date.now() < giveUp) {
+      await new Promise((r) => setTimeout(r, 50));
       manifest = db.manifest();
+      peakL0 = Math.max(peakL0, manifest.l0);
     }
+    assert.ok(peakL0 >= 2, `the L0 count rose while writing (peak ${peakL0})`);
+    assert.ok(manifest.l0 < peakL0, `compaction brought L0 down from ${peakL0} to ${manifest.l0}`);
     assert.ok(manifest.sortedRuns.length > 0, `the compactor produced sorted runs: ${JSON.stringify(manifest)}`);
     const sstFiles = (await store.list('db/compacted/')).length;
     assert.ok(sstFiles > 8, `many SSTs were written (${sstFiles})`);
@@ -460,5 +473,5 @@ export function engineSuite(test, assert, makeStore) {
     assert.is(s(await reopened.get(key(77_777))), s(value(77_777)));
     await reopened.close();
     await cleanup();
-  });
+  }, 180_000);
 }
