@@ -4,8 +4,9 @@
 # (scripts/prepare-slatedb.sh) are copied into target/slatedb-native, a workspace of their own (the
 # crates need their dev-dependencies, which cargo only builds for workspace members), with the
 # patched slatedb-common and slatedb-mirror standing in for the registry ones there too.
-# Each suite runs under `timeout` (SLATEDB_TEST_TIMEOUT, default 1800 s), so a hanging test fails the
-# run instead of stalling it. Prints the suite's own summary and a total count as the last line.
+# The test run is under `timeout` (SLATEDB_TEST_TIMEOUT, default 1800 s; the run itself takes about a
+# minute), so a hanging test fails it instead of stalling it. Prints each suite's summary and, as
+# the last line, the total count.
 # Usage: bash scripts/slatedb-native-tests.sh [extra libtest args, e.g. a test name filter]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -13,8 +14,7 @@ cd "$root"
 export RUSTC="${RUSTC:-/usr/bin/rustc}"
 cargo_bin="${CARGO:-/usr/bin/cargo}"
 limit="${SLATEDB_TEST_TIMEOUT:-1800}"
-# Features: the defaults minus `aws` (a cloud client, no SlateDB logic) plus every pure codec.
-features="foyer,snappy,lz4,zlib,zstd"
+# slatedb's features: the defaults minus `aws` (a cloud client, no SlateDB logic) plus every codec.
 crates=(slatedb slatedb-common slatedb-mirror)
 
 bash scripts/prepare-slatedb.sh
@@ -23,7 +23,7 @@ dest="$root/target/slatedb-native"
 mkdir -p "$dest"
 for crate in "${crates[@]}"; do
   rm -rf "$dest/$crate"
-  cp -RL "$src/$crate" "$dest/$crate"
+  cp -a "$src/$crate" "$dest/$crate"  # keeps mtimes: an unchanged tree is not rebuilt
   rm -f "$dest/$crate/Cargo.lock"
 done
 cat > "$dest/Cargo.toml" <<'TOML'
@@ -36,38 +36,35 @@ slatedb-common = { path = "slatedb-common" }
 slatedb-mirror = { path = "slatedb-mirror" }
 TOML
 
+# One cargo invocation for building and one for running, with the same packages and features, so
+# the run reuses the build.
+features="slatedb/foyer,slatedb/snappy,slatedb/lz4,slatedb/zlib,slatedb/zstd"
+cargo_test=("$cargo_bin" test -q --manifest-path "$dest/Cargo.toml" --lib
+  -p slatedb -p slatedb-common -p slatedb-mirror --no-default-features --features "$features")
 t0=$(date +%s)
-log="$(mktemp)"
-"$cargo_bin" test -q --manifest-path "$dest/Cargo.toml" --lib --no-run \
-  -p slatedb --no-default-features --features "$features" -p slatedb-common -p slatedb-mirror
+"${cargo_test[@]}" --no-run
 echo "[slatedb-native-tests] built in $(( $(date +%s) - t0 ))s"
+t1=$(date +%s)
+log="$(mktemp)"
+set +e
+timeout --kill-after=30 "$limit" "${cargo_test[@]}" -- "$@" > "$log" 2>&1
+rc=$?
+set -e
+# The name and message of each failing test, if any, then each suite's summary.
+sed -n '/^failures:$/,/^test result:/p' "$log" | head -n 300
+grep -E '^test result:' "$log" || true
 status=0
-for crate in "${crates[@]}"; do
-  args=(-p "$crate")
-  [ "$crate" = slatedb ] && args+=(--no-default-features --features "$features")
-  t1=$(date +%s)
-  crate_log="$(mktemp)"
-  set +e
-  timeout --kill-after=30 "$limit" "$cargo_bin" test -q --manifest-path "$dest/Cargo.toml" --lib \
-    "${args[@]}" -- "$@" > "$crate_log" 2>&1
-  rc=$?
-  set -e
-  cat "$crate_log" >> "$log"
-  # The summary, and the names and messages of failing tests if any.
-  sed -n '/^failures:$/,$p' "$crate_log" | head -n 200
-  grep -E '^test result:' "$crate_log" || true
-  if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
-    echo "[slatedb-native-tests] $crate: timed out after ${limit}s (a test hangs)" >&2
-    status=1
-  elif [ "$rc" -ne 0 ]; then
-    tail -n 40 "$crate_log"
-    echo "[slatedb-native-tests] $crate: tests failed (exit $rc)" >&2
-    status=1
-  fi
-  echo "[slatedb-native-tests] $crate ran in $(( $(date +%s) - t1 ))s"
-done
+if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+  tail -n 20 "$log"
+  echo "[slatedb-native-tests] timed out after ${limit}s: a test hangs (the last lines above show where)" >&2
+  status=1
+elif [ "$rc" -ne 0 ]; then
+  tail -n 40 "$log"
+  echo "[slatedb-native-tests] tests failed (exit $rc)" >&2
+  status=1
+fi
 passed=$(grep -Eo '^test result: [A-Za-z]+\. [0-9]+ passed' "$log" | awk '{s+=$4} END {print s+0}')
-failed=$(grep -Eo '[0-9]+ failed' "$log" | awk '{s+=$1} END {print s+0}')
-echo "[slatedb-native-tests] total $(( $(date +%s) - t0 ))s"
+failed=$(grep -Eo '; [0-9]+ failed' "$log" | awk '{s+=$2} END {print s+0}')
+echo "[slatedb-native-tests] ran in $(( $(date +%s) - t1 ))s; total $(( $(date +%s) - t0 ))s"
 echo "slatedb native tests: $passed passed, $failed failed"
 exit $status
