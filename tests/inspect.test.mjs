@@ -1,0 +1,336 @@
+// `streamstate inspect`, the built CLI (dist/cli/streamstate.js) run as a child process with a
+// deadline, on state the word-count example leaves behind (RocksDB and SlateDB local files), on a
+// SlateDB state in S3 (MinIO), and against running writers (it must refuse, exit status 3).
+// Read-only is checked byte for byte: every file's name, size, mtime and content, or every S3
+// object's key and etag, is the same before and after.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm, stat, cp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { S3Client, CreateBucketCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { StateStoreManager } from 'streamstate';
+import { withHoldingChild } from './helpers/holding-child.mjs';
+import { skipLoudly, startS3Server } from './helpers/s3-server.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const CLI = path.join(root, 'dist', 'cli', 'streamstate.js');
+const EXAMPLE = path.join(root, 'examples', 'word-count.mjs');
+const DEADLINE_MS = 120_000;
+
+/** Runs `node <script> ...args`; resolves to { code, stdout, stderr }, rejects past the deadline. */
+function runNode(script, args, { env = {}, cwd = root, timeoutMs = DEADLINE_MS } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${path.basename(script)} ${args.join(' ')} did not finish within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, timeoutMs);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const inspect = (args, options) => runNode(CLI, ['inspect', ...args], options);
+
+async function inspectJson(args, options) {
+  const result = await inspect([...args, '--json'], options);
+  assert.is(result.code, 0, `inspect exit status (stderr: ${result.stderr})`);
+  return JSON.parse(result.stdout);
+}
+
+/** Every file below `dir`: relative path -> size, mtime and content hash. */
+async function fileTree(dir) {
+  const tree = {};
+  async function visit(at) {
+    for (const entry of await readdir(at, { withFileTypes: true })) {
+      const full = path.join(at, entry.name);
+      if (entry.isDirectory()) await visit(full);
+      else {
+        const info = await stat(full);
+        tree[path.relative(dir, full)] = `${info.size} ${info.mtimeMs} ${createHash('sha256').update(await readFile(full)).digest('hex')}`;
+      }
+    }
+  }
+  await visit(dir);
+  return tree;
+}
+
+/** The example's printed message counts by user ("  ada       505 messages  top: ..."). */
+function messagesByUser(stdout) {
+  return Object.fromEntries([...stdout.matchAll(/^\s+(\w+)\s+(\d+) messages/gm)].map((m) => [m[1], Number(m[2])]));
+}
+
+const scratch = await mkdtemp(path.join(tmpdir(), 'streamstate-inspect-test-'));
+process.on('exit', () => void rm(scratch, { recursive: true, force: true }));
+
+for (const backend of ['rocksdb', 'slatedb']) {
+  const s = suite(`inspect: word-count state on ${backend}`);
+  const stateDir = path.join(scratch, `example-${backend}`);
+  const tmpDir = path.join(scratch, `tmp-${backend}`);
+  let example;
+
+  s.before(async () => {
+    example = await runNode(EXAMPLE, ['--backend', backend, '--state-dir', stateDir]);
+    assert.is(example.code, 0, `the example ran (stderr: ${example.stderr})`);
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(tmpDir, { recursive: true });
+  });
+
+  s('lists the three partitions, their column families and key counts', async () => {
+    const report = await inspectJson(['--state-dir', stateDir, '--group', 'word-count', '--tmp-dir', tmpDir]);
+    assert.is(report.root, path.join(stateDir, 'word-count'));
+    assert.equal(
+      report.partitions.map((p) => [p.store, p.stream, p.partition, p.backend]),
+      [0, 1, 2].map((n) => ['word-counts', 'sentences', n, backend]),
+    );
+    for (const partition of report.partitions) {
+      // Two users per partition (6 users on 3 partitions), each with the 8 words and "__messages".
+      assert.equal(partition.columnFamilies, [
+        { name: '__metadata__', keys: 0 },
+        { name: 'default', keys: 18 },
+      ]);
+      assert.is(partition.changelogOffset, null, 'the example stores no changelog offset');
+      assert.is(partition.error, undefined);
+    }
+    assert.equal(await readdir(tmpDir), [], 'scratch copies are removed');
+  });
+
+  s('without --group, finds the same partitions one level deeper', async () => {
+    const report = await inspectJson(['--state-dir', stateDir, '--tmp-dir', tmpDir]);
+    assert.equal(report.partitions.map((p) => p.path), [0, 1, 2].map((n) => `word-count/word-counts/sentences/${n}`));
+  });
+
+  s('dumps the keys of one message key, decoded as JSON, matching what the example printed', async () => {
+    const counts = messagesByUser(example.stdout);
+    assert.ok(counts.ada > 0, 'the example printed ada\'s count');
+    // ada is user 0: partition 0.
+    const report = await inspectJson(['--state-dir', stateDir, '--group', 'word-count', '--partition', '0', '--dump', '--prefix', 'ada', '--tmp-dir', tmpDir]);
+    const [partition] = report.partitions;
+    assert.is(report.partitions.length, 1);
+    const entries = partition.dump.entries;
+    assert.is(entries.length, 9);
+    assert.ok(entries.every((entry) => entry.prefix === 'ada'), 'every key has the prefix "ada"');
+    const byKey = Object.fromEntries(entries.map((entry) => [entry.key, entry.value]));
+    assert.is(byKey.__messages, counts.ada);
+    assert.equal(Object.keys(byKey).sort(), ['__messages', 'kafka', 'offset', 'rocks', 'slate', 'state', 'stream', 'wasm', 'window']);
+    const text = await inspect(['--state-dir', stateDir, '--group', 'word-count', '--partition', '0', '--dump', '--prefix', 'ada', '--limit', '2', '--tmp-dir', tmpDir]);
+    assert.is(text.code, 0, text.stderr);
+    assert.match(text.stdout, `"ada" | "__messages" = ${counts.ada}`);
+    assert.match(text.stdout, 'more; raise --limit');
+  });
+
+  s('a --from/--to range within a prefix', async () => {
+    const report = await inspectJson(['--state-dir', stateDir, '--group', 'word-count', '--partition', '0', '--dump', '--prefix', '"ada"', '--from', 's', '--to', 't', '--tmp-dir', tmpDir]);
+    assert.equal(report.partitions[0].dump.entries.map((e) => e.key), ['slate', 'state', 'stream']);
+  });
+
+  s('changes nothing: every file is the same before and after', async () => {
+    const before = await fileTree(stateDir);
+    await inspectJson(['--state-dir', stateDir, '--group', 'word-count', '--dump', '--tmp-dir', tmpDir]);
+    await inspectJson(['--state-dir', stateDir, '--group', 'word-count', '--tmp-dir', tmpDir]);
+    assert.equal(await fileTree(stateDir), before);
+  });
+
+  s('shows a stored changelog offset (8-byte big-endian in __metadata__)', async () => {
+    const dir = path.join(scratch, `offset-${backend}`);
+    await cp(stateDir, dir, { recursive: true });
+    const manager = new StateStoreManager({ stateDir: dir, groupId: 'word-count', backend });
+    manager.registerStore('sentences', 'word-counts');
+    await manager.onPartitionAssign('sentences', 1);
+    const tx = manager.getStore('sentences', 'word-counts').startPartitionTransaction(1);
+    tx.asState('ada').set('extra', { nested: [1, 2] });
+    await tx.prepare();
+    await tx.flush(9_007_199_254_740_000);
+    await manager.close();
+    const report = await inspectJson(['--state-dir', dir, '--group', 'word-count', '--partition', '1', '--dump', '--cf', '__metadata__', '--tmp-dir', tmpDir]);
+    const [partition] = report.partitions;
+    assert.is(partition.changelogOffset, '9007199254740000');
+    assert.equal(partition.columnFamilies.find((cf) => cf.name === '__metadata__'), { name: '__metadata__', keys: 1 });
+    assert.equal(partition.columnFamilies.find((cf) => cf.name === 'default'), { name: 'default', keys: 19 });
+    assert.is(partition.dump.entries.length, 1);
+    assert.is(partition.dump.entries[0].rawKey, "b'__changelog_offset__'");
+    assert.is(partition.dump.entries[0].value, '9007199254740000');
+    const values = await inspectJson(['--state-dir', dir, '--group', 'word-count', '--partition', '1', '--dump', '--prefix', 'ada', '--from', 'extra', '--to', 'extrb', '--tmp-dir', tmpDir]);
+    assert.equal(values.partitions[0].dump.entries, [{ prefix: 'ada', key: 'extra', value: { nested: [1, 2] } }]);
+  });
+
+  if (backend === 'slatedb') {
+    s('SlateDB: the manifest as the last writer left it; inspect itself fences nobody', async () => {
+      const dir = path.join(scratch, 'epochs-slatedb');
+      await cp(stateDir, dir, { recursive: true });
+      const first = (await inspectJson(['--state-dir', dir, '--group', 'word-count', '--partition', '2'])).partitions[0].slatedb;
+      const again = (await inspectJson(['--state-dir', dir, '--group', 'word-count', '--partition', '2'])).partitions[0].slatedb;
+      assert.equal(again, first, 'a second inspect sees the same manifest: the first wrote nothing');
+      assert.ok(first.manifest.writerEpoch >= 1);
+      assert.is(first.manifest.id, first.objects.manifest.count, 'the stored manifest is the newest of manifest/');
+      assert.ok(first.objects.wal.count > 0 && first.objects.wal.bytes > 0, 'the WAL objects are counted');
+      const ssts = first.manifest.l0Ssts + first.manifest.sortedRuns.reduce((n, run) => n + run.ssts, 0);
+      assert.ok(ssts >= 1, `SSTs in the manifest: ${JSON.stringify(first.manifest)}`);
+      // A real writer opens and closes the partition: the next writer epoch is exactly one more.
+      const manager = new StateStoreManager({ stateDir: dir, groupId: 'word-count', backend: 'slatedb' });
+      manager.registerStore('sentences', 'word-counts');
+      await manager.onPartitionAssign('sentences', 2);
+      await manager.close();
+      const after = (await inspectJson(['--state-dir', dir, '--group', 'word-count', '--partition', '2'])).partitions[0].slatedb;
+      assert.is(after.manifest.writerEpoch, first.manifest.writerEpoch + 1);
+      assert.ok(after.manifest.id > first.manifest.id);
+    });
+
+    s('file:// locations work as --state-dir does', async () => {
+      const report = await inspectJson([`file://${path.join(stateDir, 'word-count')}`, '--partition', '0']);
+      assert.equal(report.partitions.map((p) => [p.path, p.columnFamilies.length]), [['word-counts/sentences/0', 2]]);
+    });
+  }
+
+  s.run();
+}
+
+// ---- running writers --------------------------------------------------------------------------
+
+const locks = suite('inspect: refuses a partition a running writer holds');
+
+locks('RocksDB: exit status 3, ROCKSDB_LOCKED, the writer untouched; readable once it is gone', async () => {
+  const dir = path.join(scratch, 'locked-rocksdb');
+  await withHoldingChild('state-lock-holder.mjs', [dir], async () => {
+    const result = await inspect(['--state-dir', dir, '--group', 'group']);
+    assert.is(result.code, 3, `exit status (stdout: ${result.stdout}, stderr: ${result.stderr})`);
+    assert.match(result.stderr, 'ROCKSDB_LOCKED');
+    assert.match(result.stderr, 'running writer');
+    assert.match(result.stdout, 'NOT INSPECTED');
+  });
+  // The holder was killed: its lock went with it.
+  const report = await inspectJson(['--state-dir', dir, '--group', 'group', '--dump']);
+  assert.equal(report.partitions[0].dump.entries, [{ key: 'holder', value: 'child' }]);
+});
+
+locks('SlateDB: exit status 3, SLATEDB_LOCKED while the writer\'s lease is live', async () => {
+  const dir = path.join(scratch, 'locked-slatedb');
+  await withHoldingChild('slatedb-partition-holder.mjs', [dir, '10000'], async () => {
+    const manifests = await readdir(path.join(dir, 'group', 'default', 'topic', '0', 'manifest'));
+    const result = await inspect(['--state-dir', dir, '--group', 'group']);
+    assert.is(result.code, 3, `exit status (stdout: ${result.stdout}, stderr: ${result.stderr})`);
+    assert.match(result.stderr, 'SLATEDB_LOCKED');
+    assert.match(result.stderr, 'running writer');
+    assert.equal(await readdir(path.join(dir, 'group', 'default', 'topic', '0', 'manifest')), manifests, 'no manifest written');
+  });
+});
+
+locks.run();
+
+// ---- arguments --------------------------------------------------------------------------------
+
+const usage = suite('inspect: arguments');
+
+usage('no location: exit status 2 and the usage', async () => {
+  const result = await inspect([]);
+  assert.is(result.code, 2);
+  assert.match(result.stderr, '--state-dir DIR');
+});
+
+usage('a directory with no state: exit status 2, naming the path', async () => {
+  const result = await inspect(['--state-dir', path.join(scratch, 'nothing-here')]);
+  assert.is(result.code, 2);
+  assert.match(result.stderr, path.join(scratch, 'nothing-here'));
+});
+
+usage('--help: exit status 0', async () => {
+  const result = await runNode(CLI, ['inspect', '--help']);
+  assert.is(result.code, 0);
+  assert.match(result.stdout, 'Usage: streamstate inspect');
+});
+
+usage.run();
+
+// ---- S3 ---------------------------------------------------------------------------------------
+
+const server = startS3Server();
+if (server === undefined) {
+  skipLoudly(suite, 'inspect: S3 (MinIO)');
+} else {
+  const s3 = suite('inspect: SlateDB state in S3 (MinIO)');
+  const bucket = 'streamstate-inspect';
+  const client = new S3Client(server.clientConfig);
+  const env = {
+    AWS_ENDPOINT_URL: server.vars.S3_ENDPOINT,
+    AWS_REGION: server.vars.S3_REGION,
+    AWS_ACCESS_KEY_ID: server.vars.AWS_ACCESS_KEY_ID,
+    AWS_SECRET_ACCESS_KEY: server.vars.AWS_SECRET_ACCESS_KEY,
+  };
+  const objects = async () => {
+    const listed = [];
+    let token;
+    do {
+      const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
+      listed.push(...(page.Contents ?? []).map((o) => `${o.Key} ${o.ETag} ${o.Size}`));
+      token = page.NextContinuationToken;
+    } while (token);
+    return listed;
+  };
+
+  s3.before(async () => {
+    await client.send(new CreateBucketCommand({ Bucket: bucket }));
+    const manager = new StateStoreManager({
+      stateDir: path.join(scratch, 's3-namespace'),
+      groupId: 'orders-app',
+      backend: 'slatedb',
+      slatedbOptions: { objectStore: `s3://${bucket}/state/orders-app`, objectStoreOptions: { s3: { clientConfig: server.clientConfig } } },
+    });
+    manager.registerStore('orders', 'totals');
+    for (const partition of [0, 1]) {
+      await manager.onPartitionAssign('orders', partition);
+      const tx = manager.getStore('orders', 'totals').startPartitionTransaction(partition);
+      for (let customer = partition; customer < 10; customer += 2) tx.asState(`customer-${customer}`).set('total', customer * 100);
+      await tx.prepare();
+      await tx.flush(40 + partition);
+    }
+    await manager.close();
+  });
+  s3.after(() => client.destroy());
+
+  s3('lists partitions, families, offsets and the manifest of an s3:// location, changing no object', async () => {
+    const before = await objects();
+    const report = await inspectJson([`s3://${bucket}/state/orders-app`], { env });
+    assert.is(report.root, `s3://${bucket}/state/orders-app`);
+    assert.equal(report.partitions.map((p) => [p.store, p.stream, p.partition, p.backend, p.changelogOffset]), [
+      ['totals', 'orders', 0, 'slatedb', '40'],
+      ['totals', 'orders', 1, 'slatedb', '41'],
+    ]);
+    for (const partition of report.partitions) {
+      assert.equal(partition.columnFamilies, [
+        { name: '__metadata__', keys: 1 },
+        { name: 'default', keys: 5 },
+      ]);
+      assert.ok(partition.slatedb.manifest.writerEpoch >= 1);
+      assert.ok(partition.slatedb.objects.manifest.count >= 1);
+      assert.is(partition.location, `s3://${bucket}/state/orders-app/totals/orders/${partition.partition}`);
+    }
+    assert.equal(await objects(), before, 'every object (key, etag, size) is as it was');
+  });
+
+  s3('dumps keys from S3, and --group appends the group to the prefix', async () => {
+    const report = await inspectJson([`s3://${bucket}/state`, '--group', 'orders-app', '--partition', '1', '--dump', '--prefix', 'customer-3'], { env });
+    assert.equal(report.partitions[0].dump.entries, [{ prefix: 'customer-3', key: 'total', value: 300 }]);
+  });
+
+  s3('an unreachable endpoint fails with a clear error, within the deadline', async () => {
+    const result = await inspect([`s3://${bucket}/state`, '--timeout', '60'], { env: { ...env, AWS_ENDPOINT_URL: 'http://127.0.0.1:9' } });
+    assert.is(result.code, 1);
+    assert.match(result.stderr, `Cannot list s3://${bucket}/state`);
+  });
+
+  s3.run();
+}
