@@ -56,7 +56,7 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 async function processCheckpoint(batch) {
-  const transactions = aggregations.map((aggregation) => manager.getStore(TOPIC, aggregation.storeName).startPartitionTransaction(0));
+  const transactions = aggregations.map((aggregation) => manager.getWindowedStore(TOPIC, aggregation.storeName).startPartitionTransaction(0));
   for (const reading of batch) {
     for (const [index, aggregation] of aggregations.entries()) {
       const windows = await aggregation.process(transactions[index], encoder.encode(reading.sensor), reading, reading.timestampMs);
