@@ -11,7 +11,7 @@
 // "tumbling_window_10000_sum"). Readings are processed in checkpoints of 100: one transaction per
 // store, prepared and flushed together, as an application does at each commit.
 //
-// Run: npm run build && node examples/windowed-aggregation.mjs [--backend rocksdb|memory] [--state-dir DIR]
+// Run: npm run build && node examples/windowed-aggregation.mjs [--backend rocksdb|slatedb|memory] [--state-dir DIR]
 import { parseArgs } from 'node:util';
 import { rm } from 'node:fs/promises';
 import { StateStoreManager, hoppingWindow, rocksDbAvailable, tumblingWindow } from 'streamstate';
