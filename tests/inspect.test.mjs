@@ -229,6 +229,21 @@ locks('SlateDB: exit status 3, SLATEDB_LOCKED while the writer\'s lease is live'
   });
 });
 
+locks('SlateDB: a killed writer\'s expired lease does not stop inspect, and is left as it was', async () => {
+  const dir = path.join(scratch, 'expired-slatedb');
+  const lease = path.join(dir, 'group', 'default', 'topic', '0', '.lock');
+  await withHoldingChild('slatedb-partition-holder.mjs', [dir, '1500'], async () => {});
+  // Killed (SIGKILL) while holding: its lease stays behind and expires 1.5 s after its last renewal.
+  const before = await readFile(lease);
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  const report = await inspectJson(['--state-dir', dir, '--group', 'group', '--dump']);
+  const [partition] = report.partitions;
+  assert.equal(partition.dump.entries, [{ key: 'holder', value: 'child' }]);
+  assert.is(partition.slatedb.lease.expired, true);
+  assert.match(partition.slatedb.lease.holder, /^process \d+$/);
+  assert.equal(await readFile(lease), before, 'the lease object is untouched (inspect takes no lease)');
+});
+
 locks.run();
 
 // ---- arguments --------------------------------------------------------------------------------
