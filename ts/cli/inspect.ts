@@ -340,13 +340,13 @@ async function findDatabases(args: InspectArgs): Promise<Found> {
     throw new StreamstateError('INSPECT_USAGE', `The state directory "${root}" does not exist or is not a directory; check --state-dir${args.group === undefined ? '' : ' and --group'}.`);
   }
   const databases: FoundDatabase[] = [];
-  await walk(root, [], databases, args.tmpDir);
+  await walk(root, [], databases);
   return { root, describe: root, databases, close: async () => {} };
 }
 
 const MAX_DEPTH = 6;
 
-async function walk(directory: string, segments: string[], found: FoundDatabase[], tmpDir: string | undefined): Promise<void> {
+async function walk(directory: string, segments: string[], found: FoundDatabase[]): Promise<void> {
   const { readdir } = await import('node:fs/promises');
   const { join } = await import('node:path');
   const entries = await readdir(directory, { withFileTypes: true });
@@ -366,7 +366,7 @@ async function walk(directory: string, segments: string[], found: FoundDatabase[
   }
   if (segments.length >= MAX_DEPTH) return;
   for (const entry of entries.sort((a, b) => compareSegments(a.name, b.name))) {
-    if (entry.isDirectory() && !entry.name.startsWith('.')) await walk(join(directory, entry.name), [...segments, entry.name], found, tmpDir);
+    if (entry.isDirectory() && !entry.name.startsWith('.')) await walk(join(directory, entry.name), [...segments, entry.name], found);
   }
 }
 
