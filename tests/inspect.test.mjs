@@ -7,12 +7,12 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, stat, cp } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { S3Client, CreateBucketCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { StateStoreManager } from 'streamstate';
+import { SlateDbBackend, StateStoreManager, rocksDbBackend } from 'streamstate';
 import { withHoldingChild } from './helpers/holding-child.mjs';
 import { skipLoudly, startS3Server } from './helpers/s3-server.mjs';
 
@@ -69,9 +69,53 @@ async function fileTree(dir) {
   return tree;
 }
 
-/** The example's printed message counts by user ("  ada       505 messages  top: ..."). */
-function messagesByUser(stdout) {
-  return Object.fromEntries([...stdout.matchAll(/^\s+(\w+)\s+(\d+) messages/gm)].map((m) => [m[1], Number(m[2])]));
+/** The example's printed count per user ("  ada       505 messages ..." or "... 505 sentences ..."). */
+function countsByUser(stdout) {
+  return Object.fromEntries([...stdout.matchAll(/^\s+(\w+)\s+(\d+) (?:messages|sentences)/gm)].map((m) => [m[1], Number(m[2])]));
+}
+
+const utf8 = new TextDecoder();
+const jsonOrUndefined = (bytes) => {
+  try {
+    return { value: JSON.parse(utf8.decode(bytes)) };
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * The oracle: what a partition holds, read through the library's own backend on a copy of the
+ * state (so the original stays untouched): families with key counts, the changelog offset, and the
+ * default family's entries.
+ */
+async function readThroughBackend(backend, directory) {
+  const db = backend === 'rocksdb' ? await rocksDbBackend.open(directory) : await new SlateDbBackend().open(directory);
+  try {
+    const families = [];
+    for (const name of (await db.listColumnFamilies()).sort()) {
+      let keys = 0;
+      for await (const _ of db.iterate({ cf: name })) keys++;
+      families.push({ name, keys });
+    }
+    const offset = await db.get('__metadata__', new TextEncoder().encode('__changelog_offset__'));
+    const entries = [];
+    for await (const [key, value] of db.iterate({ cf: 'default' })) entries.push([key, value]);
+    return {
+      families,
+      changelogOffset: offset === undefined ? null : new DataView(offset.buffer, offset.byteOffset).getBigUint64(0).toString(),
+      entries,
+    };
+  } finally {
+    await db.close();
+  }
+}
+
+/** The oracle's default-family entries under one message key (stored as bytes or as JSON), decoded. */
+function entriesOfUser(oracle, user) {
+  const forms = [new TextEncoder().encode(`${user}|`), new TextEncoder().encode(`${JSON.stringify(user)}|`)];
+  return oracle.entries
+    .filter(([key]) => forms.some((form) => form.every((byte, i) => key[i] === byte)))
+    .map(([key, value]) => ({ key: JSON.parse(utf8.decode(key.subarray(key.indexOf(0x7c) + 1))), value: jsonOrUndefined(value).value }));
 }
 
 const scratch = await mkdtemp(path.join(tmpdir(), 'streamstate-inspect-test-'));
@@ -80,30 +124,37 @@ process.on('exit', () => void rm(scratch, { recursive: true, force: true }));
 for (const backend of ['rocksdb', 'slatedb']) {
   const s = suite(`inspect: word-count state on ${backend}`);
   const stateDir = path.join(scratch, `example-${backend}`);
+  const copy = path.join(scratch, `oracle-${backend}`);
   const tmpDir = path.join(scratch, `tmp-${backend}`);
   let example;
+  /** The oracle's view of each partition, by path below the group directory. */
+  const oracle = {};
 
   s.before(async () => {
     example = await runNode(EXAMPLE, ['--backend', backend, '--state-dir', stateDir]);
     assert.is(example.code, 0, `the example ran (stderr: ${example.stderr})`);
-    const { mkdir } = await import('node:fs/promises');
     await mkdir(tmpDir, { recursive: true });
+    await cp(stateDir, copy, { recursive: true });
+    for (const store of await readdir(path.join(copy, 'word-count'))) {
+      for (const partition of await readdir(path.join(copy, 'word-count', store, 'sentences'))) {
+        oracle[`${store}/sentences/${partition}`] = await readThroughBackend(backend, path.join(copy, 'word-count', store, 'sentences', partition));
+      }
+    }
   });
 
-  s('lists the three partitions, their column families and key counts', async () => {
+  s('lists the three partitions, their column families, key counts and changelog offsets', async () => {
     const report = await inspectJson(['--state-dir', stateDir, '--group', 'word-count', '--tmp-dir', tmpDir]);
     assert.is(report.root, path.join(stateDir, 'word-count'));
     assert.equal(
-      report.partitions.map((p) => [p.store, p.stream, p.partition, p.backend]),
-      [0, 1, 2].map((n) => ['word-counts', 'sentences', n, backend]),
+      report.partitions.map((p) => [p.stream, p.partition, p.backend]),
+      [0, 1, 2].map((n) => ['sentences', n, backend]),
     );
+    assert.equal(report.partitions.map((p) => p.path).sort(), Object.keys(oracle).sort());
     for (const partition of report.partitions) {
-      // Two users per partition (6 users on 3 partitions), each with the 8 words and "__messages".
-      assert.equal(partition.columnFamilies, [
-        { name: '__metadata__', keys: 0 },
-        { name: 'default', keys: 18 },
-      ]);
-      assert.is(partition.changelogOffset, null, 'the example stores no changelog offset');
+      const expected = oracle[partition.path];
+      assert.equal(partition.columnFamilies, expected.families, partition.path);
+      assert.ok(partition.columnFamilies.find((cf) => cf.name === 'default').keys > 0, 'the example left state');
+      assert.is(partition.changelogOffset, expected.changelogOffset, partition.path);
       assert.is(partition.error, undefined);
     }
     assert.equal(await readdir(tmpDir), [], 'scratch copies are removed');
@@ -111,31 +162,36 @@ for (const backend of ['rocksdb', 'slatedb']) {
 
   s('without --group, finds the same partitions one level deeper', async () => {
     const report = await inspectJson(['--state-dir', stateDir, '--tmp-dir', tmpDir]);
-    assert.equal(report.partitions.map((p) => p.path), [0, 1, 2].map((n) => `word-count/word-counts/sentences/${n}`));
+    assert.equal(report.partitions.map((p) => p.path).sort(), Object.keys(oracle).map((p) => `word-count/${p}`).sort());
   });
 
-  s('dumps the keys of one message key, decoded as JSON, matching what the example printed', async () => {
-    const counts = messagesByUser(example.stdout);
-    assert.ok(counts.ada > 0, 'the example printed ada\'s count');
+  s('dumps the keys of one message key, decoded as JSON, matching the backend and what the example printed', async () => {
+    const counts = countsByUser(example.stdout);
+    assert.ok(counts.ada > 0, "the example printed ada's count");
     // ada is user 0: partition 0.
+    const path0 = Object.keys(oracle).find((p) => p.endsWith('/0'));
+    const expected = entriesOfUser(oracle[path0], 'ada');
+    assert.ok(expected.length >= 2, `ada has state (${JSON.stringify(expected)})`);
     const report = await inspectJson(['--state-dir', stateDir, '--group', 'word-count', '--partition', '0', '--dump', '--prefix', 'ada', '--tmp-dir', tmpDir]);
-    const [partition] = report.partitions;
     assert.is(report.partitions.length, 1);
-    const entries = partition.dump.entries;
-    assert.is(entries.length, 9);
-    assert.ok(entries.every((entry) => entry.prefix === 'ada'), 'every key has the prefix "ada"');
-    const byKey = Object.fromEntries(entries.map((entry) => [entry.key, entry.value]));
-    assert.is(byKey.__messages, counts.ada);
-    assert.equal(Object.keys(byKey).sort(), ['__messages', 'kafka', 'offset', 'rocks', 'slate', 'state', 'stream', 'wasm', 'window']);
-    const text = await inspect(['--state-dir', stateDir, '--group', 'word-count', '--partition', '0', '--dump', '--prefix', 'ada', '--limit', '2', '--tmp-dir', tmpDir]);
+    const entries = report.partitions[0].dump.entries;
+    assert.equal(entries.map(({ key, value }) => ({ key, value })), expected);
+    assert.ok(entries.every((entry) => entry.prefix === 'ada' || entry.rawPrefix === "b'ada'"), 'every key is under the prefix ada');
+    assert.ok(entries.some((entry) => entry.value === counts.ada), `one of ada's values is the count the example printed (${counts.ada})`);
+    const text = await inspect(['--state-dir', stateDir, '--group', 'word-count', '--partition', '0', '--dump', '--prefix', 'ada', '--limit', '1', '--tmp-dir', tmpDir]);
     assert.is(text.code, 0, text.stderr);
-    assert.match(text.stdout, `"ada" | "__messages" = ${counts.ada}`);
+    assert.match(text.stdout, ` | ${JSON.stringify(expected[0].key)} = `);
     assert.match(text.stdout, 'more; raise --limit');
   });
 
   s('a --from/--to range within a prefix', async () => {
-    const report = await inspectJson(['--state-dir', stateDir, '--group', 'word-count', '--partition', '0', '--dump', '--prefix', '"ada"', '--from', 's', '--to', 't', '--tmp-dir', tmpDir]);
-    assert.equal(report.partitions[0].dump.entries.map((e) => e.key), ['slate', 'state', 'stream']);
+    const path0 = Object.keys(oracle).find((p) => p.endsWith('/0'));
+    const keys = entriesOfUser(oracle[path0], 'ada').map((e) => e.key);
+    const report = await inspectJson([
+      '--state-dir', stateDir, '--group', 'word-count', '--partition', '0', '--dump', '--prefix', 'ada',
+      '--from', JSON.stringify(keys[0]), '--to', JSON.stringify(keys.at(-1)), '--tmp-dir', tmpDir,
+    ]);
+    assert.equal(report.partitions[0].dump.entries.map((e) => e.key), keys.slice(0, -1));
   });
 
   s('changes nothing: every file is the same before and after', async () => {
@@ -145,35 +201,40 @@ for (const backend of ['rocksdb', 'slatedb']) {
     assert.equal(await fileTree(stateDir), before);
   });
 
-  s('shows a stored changelog offset (8-byte big-endian in __metadata__)', async () => {
+  s('a stored changelog offset (8-byte big-endian in __metadata__), JSON and bytes prefixes', async () => {
     const dir = path.join(scratch, `offset-${backend}`);
-    await cp(stateDir, dir, { recursive: true });
-    const manager = new StateStoreManager({ stateDir: dir, groupId: 'word-count', backend });
-    manager.registerStore('sentences', 'word-counts');
-    await manager.onPartitionAssign('sentences', 1);
-    const tx = manager.getStore('sentences', 'word-counts').startPartitionTransaction(1);
+    const manager = new StateStoreManager({ stateDir: dir, groupId: 'app', backend });
+    manager.registerStore('orders', 'totals');
+    await manager.onPartitionAssign('orders', 1);
+    const tx = manager.getStore('orders', 'totals').startPartitionTransaction(1);
     tx.asState('ada').set('extra', { nested: [1, 2] });
+    tx.asState(new TextEncoder().encode('grace')).set('total', 7);
+    tx.asState(42).set('n', true);
     await tx.prepare();
     await tx.flush(9_007_199_254_740_000);
     await manager.close();
-    const report = await inspectJson(['--state-dir', dir, '--group', 'word-count', '--partition', '1', '--dump', '--cf', '__metadata__', '--tmp-dir', tmpDir]);
+    const report = await inspectJson(['--state-dir', dir, '--group', 'app', '--dump', '--cf', '__metadata__', '--tmp-dir', tmpDir]);
     const [partition] = report.partitions;
+    assert.equal([partition.store, partition.stream, partition.partition], ['totals', 'orders', 1]);
     assert.is(partition.changelogOffset, '9007199254740000');
-    assert.equal(partition.columnFamilies.find((cf) => cf.name === '__metadata__'), { name: '__metadata__', keys: 1 });
-    assert.equal(partition.columnFamilies.find((cf) => cf.name === 'default'), { name: 'default', keys: 19 });
+    assert.equal(partition.columnFamilies, [{ name: '__metadata__', keys: 1 }, { name: 'default', keys: 3 }]);
     assert.is(partition.dump.entries.length, 1);
     assert.is(partition.dump.entries[0].rawKey, "b'__changelog_offset__'");
     assert.is(partition.dump.entries[0].value, '9007199254740000');
-    const values = await inspectJson(['--state-dir', dir, '--group', 'word-count', '--partition', '1', '--dump', '--prefix', 'ada', '--from', 'extra', '--to', 'extrb', '--tmp-dir', tmpDir]);
-    assert.equal(values.partitions[0].dump.entries, [{ prefix: 'ada', key: 'extra', value: { nested: [1, 2] } }]);
+    const dumpOf = async (...flags) => (await inspectJson(['--state-dir', dir, '--group', 'app', '--dump', ...flags, '--tmp-dir', tmpDir])).partitions[0].dump.entries;
+    assert.equal(await dumpOf('--prefix', 'ada'), [{ prefix: 'ada', key: 'extra', value: { nested: [1, 2] } }]);
+    assert.equal(await dumpOf('--prefix', 'grace'), [{ rawPrefix: "b'grace'", key: 'total', value: 7 }]);
+    assert.equal(await dumpOf('--json-prefix', '42'), [{ prefix: 42, key: 'n', value: true }]);
+    assert.equal((await dumpOf()).length, 3);
   });
 
   if (backend === 'slatedb') {
     s('SlateDB: the manifest as the last writer left it; inspect itself fences nobody', async () => {
       const dir = path.join(scratch, 'epochs-slatedb');
       await cp(stateDir, dir, { recursive: true });
-      const first = (await inspectJson(['--state-dir', dir, '--group', 'word-count', '--partition', '2'])).partitions[0].slatedb;
-      const again = (await inspectJson(['--state-dir', dir, '--group', 'word-count', '--partition', '2'])).partitions[0].slatedb;
+      const inspectPartition2 = async () => (await inspectJson(['--state-dir', dir, '--group', 'word-count', '--partition', '2'])).partitions[0];
+      const first = (await inspectPartition2()).slatedb;
+      const again = (await inspectPartition2()).slatedb;
       assert.equal(again, first, 'a second inspect sees the same manifest: the first wrote nothing');
       assert.ok(first.manifest.writerEpoch >= 1);
       assert.is(first.manifest.id, first.objects.manifest.count, 'the stored manifest is the newest of manifest/');
@@ -181,18 +242,17 @@ for (const backend of ['rocksdb', 'slatedb']) {
       const ssts = first.manifest.l0Ssts + first.manifest.sortedRuns.reduce((n, run) => n + run.ssts, 0);
       assert.ok(ssts >= 1, `SSTs in the manifest: ${JSON.stringify(first.manifest)}`);
       // A real writer opens and closes the partition: the next writer epoch is exactly one more.
-      const manager = new StateStoreManager({ stateDir: dir, groupId: 'word-count', backend: 'slatedb' });
-      manager.registerStore('sentences', 'word-counts');
-      await manager.onPartitionAssign('sentences', 2);
-      await manager.close();
-      const after = (await inspectJson(['--state-dir', dir, '--group', 'word-count', '--partition', '2'])).partitions[0].slatedb;
+      const db = await new SlateDbBackend().open(path.join(dir, 'word-count', (await inspectPartition2()).path));
+      await db.close();
+      const after = (await inspectPartition2()).slatedb;
       assert.is(after.manifest.writerEpoch, first.manifest.writerEpoch + 1);
       assert.ok(after.manifest.id > first.manifest.id);
     });
 
     s('file:// locations work as --state-dir does', async () => {
       const report = await inspectJson([`file://${path.join(stateDir, 'word-count')}`, '--partition', '0']);
-      assert.equal(report.partitions.map((p) => [p.path, p.columnFamilies.length]), [['word-counts/sentences/0', 2]]);
+      const path0 = Object.keys(oracle).find((p) => p.endsWith('/0'));
+      assert.equal(report.partitions.map((p) => [p.path, p.columnFamilies]), [[path0, oracle[path0].families]]);
     });
   }
 

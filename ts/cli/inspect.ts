@@ -28,6 +28,7 @@ import { setLogger, type Logger } from '../logging.js';
 import { LocalFileObjectStore } from '../object-stores/local-file.js';
 import { ObjectStoreError, type ObjectMeta, type ObjectStore } from '../object-stores/object-store.js';
 import { S3ObjectStore } from '../object-stores/s3.js';
+import { compareBytes } from '../bytes.js';
 import { bytesRepr } from '../state/bytes.js';
 import { CHANGELOG_OFFSET_KEY, METADATA_CF_NAME, SEPARATOR } from '../state/constants.js';
 import { bigIntFromBytes } from '../state/integers.js';
@@ -67,8 +68,10 @@ Which partitions:
 Dump keys (of the partitions selected):
   --dump                 print keys and values
   --cf NAME              the column family (default "default")
-  --prefix KEY           only keys of this message key (JSON, or a plain string)
-  --from KEY  --to KEY   keys >= from and < to (JSON, or plain strings), within --prefix
+  --prefix KEY           only keys of this message key, stored as its bytes (the Application's
+                         Kafka keys) or serialized (tx.asState('KEY')): both are shown
+  --json-prefix JSON     only keys of a prefix stored serialized from this JSON value (42, '["a",1]')
+  --from KEY  --to KEY   keys >= from and < to (JSON, or plain strings), within the prefix
   --limit N              at most N entries per partition (default 100)
 
 Output and limits:
@@ -104,6 +107,8 @@ interface FamilyReport {
 /** One dumped entry. */
 interface DumpEntry {
   prefix?: unknown;
+  /** The prefix when it is not JSON (a Kafka key's bytes), Python-style `b'...'`. */
+  rawPrefix?: string;
   key: unknown;
   value: unknown;
   /** Raw forms when the bytes are not the default serialization's. */
@@ -154,6 +159,7 @@ interface InspectArgs {
   dump: boolean;
   cf: string;
   prefix: string | undefined;
+  jsonPrefix: string | undefined;
   from: string | undefined;
   to: string | undefined;
   limit: number;
@@ -227,6 +233,7 @@ function parseInspectArgs(argv: string[]): InspectArgs {
       dump: { type: 'boolean', default: false },
       cf: { type: 'string', default: DEFAULT_CF },
       prefix: { type: 'string' },
+      'json-prefix': { type: 'string' },
       from: { type: 'string' },
       to: { type: 'string' },
       limit: { type: 'string', default: '100' },
@@ -245,6 +252,14 @@ function parseInspectArgs(argv: string[]): InspectArgs {
   if (!Number.isSafeInteger(limit) || limit < 1) throw new Error(`--limit must be a positive integer, got ${values.limit}`);
   const timeout = Number(values.timeout);
   if (!(timeout > 0)) throw new Error(`--timeout must be a positive number of seconds, got ${values.timeout}`);
+  if (values.prefix !== undefined && values['json-prefix'] !== undefined) throw new Error('give --prefix or --json-prefix, not both');
+  if (values['json-prefix'] !== undefined) {
+    try {
+      JSON.parse(values['json-prefix']);
+    } catch {
+      throw new Error(`--json-prefix must be JSON (e.g. 42, '"ada"', '["a",1]'), got ${values['json-prefix']}`);
+    }
+  }
   if (values.partition !== undefined && !/^\d+$/.test(values.partition)) throw new Error(`--partition must be a partition number, got ${values.partition}`);
   return {
     stateDir: values['state-dir'],
@@ -256,6 +271,7 @@ function parseInspectArgs(argv: string[]): InspectArgs {
     dump: values.dump ?? false,
     cf: values.cf ?? DEFAULT_CF,
     prefix: values.prefix,
+    jsonPrefix: values['json-prefix'],
     from: values.from,
     to: values.to,
     limit,
@@ -558,24 +574,29 @@ class FailFastObjectStore implements ObjectStore {
 // ---- dumping ----------------------------------------------------------------------------------
 
 async function dump(database: BackendDatabase, args: InspectArgs): Promise<NonNullable<PartitionReport['dump']>> {
-  const prefix = args.prefix === undefined ? undefined : concat(jsonDumps(parseKeyArgument(args.prefix)), SEPARATOR);
-  const bound = (text: string | undefined): Uint8Array | undefined => {
-    if (text === undefined) return undefined;
-    const key = jsonDumps(parseKeyArgument(text));
-    return prefix === undefined ? key : concat(prefix, key);
-  };
-  const gte = bound(args.from) ?? prefix;
-  const lt = bound(args.to) ?? (prefix === undefined ? undefined : successor(prefix));
-  const entries: DumpEntry[] = [];
-  let truncated = false;
-  for await (const [key, value] of database.iterate({ cf: args.cf, ...(gte === undefined ? {} : { gte }), ...(lt === undefined ? {} : { lt }), limit: args.limit + 1 })) {
-    if (entries.length === args.limit) {
-      truncated = true;
-      break;
-    }
-    entries.push(decodeEntry(key, value, args.cf));
+  // The prefixes to look under: none; a message key as bytes and serialized; or a JSON value serialized.
+  const prefixes: (Uint8Array | undefined)[] =
+    args.jsonPrefix !== undefined
+      ? [jsonDumps(JSON.parse(args.jsonPrefix))]
+      : args.prefix !== undefined
+        ? [new TextEncoder().encode(args.prefix), jsonDumps(args.prefix)]
+        : [undefined];
+  const found: [Uint8Array, Uint8Array][] = [];
+  for (const bare of prefixes) {
+    const prefix = bare === undefined ? undefined : concat(bare, SEPARATOR);
+    const bound = (text: string | undefined): Uint8Array | undefined => {
+      if (text === undefined) return undefined;
+      const key = jsonDumps(parseKeyArgument(text));
+      return prefix === undefined ? key : concat(prefix, key);
+    };
+    const gte = bound(args.from) ?? prefix;
+    const lt = bound(args.to) ?? (prefix === undefined ? undefined : successor(prefix));
+    const range = { cf: args.cf, ...(gte === undefined ? {} : { gte }), ...(lt === undefined ? {} : { lt }), limit: args.limit + 1 };
+    for await (const [key, value] of database.iterate(range)) found.push([key, value]);
   }
-  return { cf: args.cf, entries, truncated };
+  found.sort((a, b) => compareBytes(a[0], b[0]));
+  const entries = found.slice(0, args.limit).map(([key, value]) => decodeEntry(key, value, args.cf));
+  return { cf: args.cf, entries, truncated: found.length > args.limit };
 }
 
 /** A command-line key: JSON when it parses as JSON, else the plain string. */
@@ -618,31 +639,38 @@ function tryJson(bytes: Uint8Array): { ok: true; value: unknown } | { ok: false 
 }
 
 /**
- * Decode a stored key as `prefix | key` (both JSON, the default serialization), or as one JSON
- * value; a value as JSON, or the changelog offset (`u64`) in the metadata family. Bytes that are
- * not JSON are shown raw (Python-style `b'...'`).
+ * Decode a stored key: one JSON value (no prefix); or `prefix | key` with the key JSON and the
+ * prefix JSON (serialized by `asState(value)`) or raw bytes (a Kafka message key); a value as JSON,
+ * or the changelog offset (`u64`) in the metadata family. Bytes that are not JSON are shown raw
+ * (Python-style `b'...'`).
  */
 function decodeEntry(key: Uint8Array, value: Uint8Array, cf: string): DumpEntry {
   const entry: DumpEntry = { prefix: undefined, key: undefined, value: undefined };
-  let decodedKey = false;
-  for (let at = key.indexOf(SEPARATOR[0]!); at > 0; at = key.indexOf(SEPARATOR[0]!, at + 1)) {
+  const whole = tryJson(key);
+  let decodedKey = whole.ok;
+  if (whole.ok) entry.key = whole.value;
+  let rawSplit: { at: number; key: unknown } | undefined;
+  for (let at = key.indexOf(SEPARATOR[0]!); !decodedKey && at > 0; at = key.indexOf(SEPARATOR[0]!, at + 1)) {
+    const rest = tryJson(key.subarray(at + 1));
+    if (!rest.ok) continue;
     const prefix = tryJson(key.subarray(0, at));
-    const rest = prefix.ok ? tryJson(key.subarray(at + 1)) : { ok: false as const };
-    if (prefix.ok && rest.ok) {
+    if (prefix.ok) {
       entry.prefix = prefix.value;
       entry.key = rest.value;
       decodedKey = true;
-      break;
+    } else {
+      rawSplit ??= { at, key: rest.value };
     }
   }
-  if (!decodedKey) {
-    const whole = tryJson(key);
-    if (whole.ok) entry.key = whole.value;
-    else entry.rawKey = bytesRepr(key, 256);
+  if (!decodedKey && rawSplit !== undefined) {
+    entry.rawPrefix = bytesRepr(key.subarray(0, rawSplit.at), 256);
+    entry.key = rawSplit.key;
+    decodedKey = true;
   }
+  if (!decodedKey) entry.rawKey = bytesRepr(key, 256);
   if (cf === METADATA_CF_NAME && value.length === 8 && !tryJson(value).ok) {
     entry.value = bigIntFromBytes(value);
-    if (!decodedKey) entry.rawKey = bytesRepr(key, 256);
+    if (entry.rawKey === undefined && !whole.ok) entry.rawKey = bytesRepr(key, 256);
     return entry;
   }
   const decodedValue = tryJson(value);
@@ -700,7 +728,8 @@ function formatText(root: string, reports: PartitionReport[]): string {
     if (report.dump !== undefined) {
       lines.push(`  keys in "${report.dump.cf}"${report.dump.entries.length === 0 ? ': none in the range' : ':'}`);
       for (const entry of report.dump.entries) {
-        const key = entry.rawKey ?? (entry.prefix === undefined ? show(entry.key) : `${show(entry.prefix)} | ${show(entry.key)}`);
+        const prefix = entry.rawPrefix ?? (entry.prefix === undefined ? undefined : show(entry.prefix));
+        const key = entry.rawKey ?? (prefix === undefined ? show(entry.key) : `${prefix} | ${show(entry.key)}`);
         lines.push(`    ${key} = ${entry.rawValue ?? show(entry.value)}`);
       }
       if (report.dump.truncated) lines.push(`    ... (more; raise --limit)`);

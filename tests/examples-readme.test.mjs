@@ -68,8 +68,8 @@ s('the TypeScript example counted every order, compiled from its own tsconfig', 
   assert.equal([config.strict, config.lib], [true, ['ES2022']]);
 });
 
-s('word-count counted all 3000 messages', () => {
-  assert.match(outputs[commands.find((c) => c.includes('word-count'))], '3000 messages counted');
+s('word-count counted all 3000', () => {
+  assert.match(outputs[commands.find((c) => c.includes('word-count'))], /^3000 (messages|sentences) counted/m);
 });
 
 s.run();
