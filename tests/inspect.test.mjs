@@ -6,6 +6,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -119,7 +120,7 @@ function entriesOfUser(oracle, user) {
 }
 
 const scratch = await mkdtemp(path.join(tmpdir(), 'streamstate-inspect-test-'));
-process.on('exit', () => void rm(scratch, { recursive: true, force: true }));
+process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 
 for (const backend of ['rocksdb', 'slatedb']) {
   const s = suite(`inspect: word-count state on ${backend}`);
