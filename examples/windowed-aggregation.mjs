@@ -11,7 +11,7 @@
 // "tumbling_window_10000_sum"). Readings are processed in checkpoints of 100: one transaction per
 // store, prepared and flushed together, as an application does at each commit.
 //
-// Run: npm run build && node examples/windowed-aggregation.mjs [--backend rocksdb|memory] [--state-dir DIR]
+// Run: npm run build && node examples/windowed-aggregation.mjs [--backend rocksdb|slatedb|memory] [--state-dir DIR]
 import { parseArgs } from 'node:util';
 import { rm } from 'node:fs/promises';
 import { StateStoreManager, hoppingWindow, rocksDbAvailable, tumblingWindow } from 'streamstate';
@@ -56,7 +56,7 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 async function processCheckpoint(batch) {
-  const transactions = aggregations.map((aggregation) => manager.getStore(TOPIC, aggregation.storeName).startPartitionTransaction(0));
+  const transactions = aggregations.map((aggregation) => manager.getWindowedStore(TOPIC, aggregation.storeName).startPartitionTransaction(0));
   for (const reading of batch) {
     for (const [index, aggregation] of aggregations.entries()) {
       const windows = await aggregation.process(transactions[index], encoder.encode(reading.sensor), reading, reading.timestampMs);

@@ -7,13 +7,13 @@
  * @module
  */
 import init, * as bindings from '../../pkg/streamstate_engine.js';
+import type { InitInput } from '../../pkg/streamstate_engine.js';
 import { SlateDbError } from './errors.js';
 
 /** The raw wasm-bindgen exports of the engine. Internal: use {@link SlateDb}. */
 export type EngineBindings = typeof bindings;
 
-/** Anything wasm-bindgen's initialiser accepts: a compiled module, bytes, a URL or a Response. */
-export type EngineSource = WebAssembly.Module | BufferSource | URL | Response;
+import type { EngineSource } from './engine-source.js';
 
 let sourceLoader: (() => Promise<EngineSource>) | undefined;
 let loading: Promise<EngineBindings> | undefined;
@@ -46,7 +46,7 @@ export function loadEngine(): Promise<EngineBindings> {
     }
     loading = (async () => {
       try {
-        await init({ module_or_path: await loader() });
+        await init({ module_or_path: (await loader()) as InitInput });
         return bindings;
       } catch (err) {
         loading = undefined;
@@ -62,11 +62,10 @@ export function loadEngine(): Promise<EngineBindings> {
 }
 
 /**
- * Supplies the engine's wasm directly (for `streamstate/slim`, bundlers and edge runtimes that
- * hand you a compiled `WebAssembly.Module`) and loads it.
+ * What the public `initEngine` (engine-source.ts) does: register `source` and load it.
  * @param source - a compiled module, the `.wasm` bytes, a URL or a Response
  */
-export function initEngine(source: EngineSource): Promise<void> {
+export function initEngineFromSource(source: EngineSource): Promise<void> {
   setEngineSource(async () => source);
   loading = undefined;
   return loadEngine().then(() => undefined);

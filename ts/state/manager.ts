@@ -90,6 +90,8 @@ export class StateStoreManager {
   readonly backend: BackendName;
   readonly #options: StateStoreManagerOptions;
   readonly #stores = new Map<string | null, Map<string, Store>>();
+  /** The kind of each store registered with `registerWindowedStore` / `registerTimestampedStore`. */
+  readonly #kinds = new WeakMap<Store, StoreKindName>();
   #initialized: Promise<void> | undefined;
 
   /**
@@ -205,6 +207,32 @@ export class StateStoreManager {
   }
 
   /**
+   * The windowed store registered under this name, typed as one (its transactions are
+   * `WindowedPartitionTransaction`s), for the window operators and `tx.asState(key).getWindow(...)`.
+   * @param streamId - the stream id, or `null`
+   * @param storeName - the store name (e.g. a window's `storeName`)
+   * @returns the store
+   * @throws StoreNotRegisteredError when no store of that name is registered, or it is not a
+   *   windowed one (register it with `registerWindowedStore`)
+   */
+  getWindowedStore(streamId: string | null, storeName: string): WindowedStore {
+    return this.#getKind('windowed', streamId, storeName) as WindowedStore;
+  }
+
+  /**
+   * The timestamped store registered under this name, typed as one (its transactions are
+   * `TimestampedPartitionTransaction`s).
+   * @param streamId - the stream id, or `null`
+   * @param storeName - the store name
+   * @returns the store
+   * @throws StoreNotRegisteredError when no store of that name is registered, or it is not a
+   *   timestamped one (register it with `registerTimestampedStore`)
+   */
+  getTimestampedStore(streamId: string | null, storeName: string): TimestampedStore {
+    return this.#getKind('timestamped', streamId, storeName) as TimestampedStore;
+  }
+
+  /**
    * Open one partition of every store of a stream. When one fails, the ones opened by this call
    * are closed again and the first error is thrown.
    * @param streamId - the stream id, or `null`
@@ -298,7 +326,22 @@ export class StateStoreManager {
     }
     const entry = registeredBackend(options.backend ?? this.backend);
     const config = this.#storeConfig(entry, streamId, storeName, options);
-    return this.#add(streamId, storeName, kind.create(entry.storeBackend, config, kindOptions));
+    const store = this.#add(streamId, storeName, kind.create(entry.storeBackend, config, kindOptions));
+    this.#kinds.set(store, kindName);
+    return store;
+  }
+
+  #getKind(kindName: StoreKindName, streamId: string | null, storeName: string): Store {
+    const store = this.getStore(streamId, storeName);
+    const kind = this.#kinds.get(store);
+    if (kind !== kindName) {
+      const register = kindName === 'windowed' ? 'registerWindowedStore' : 'registerTimestampedStore';
+      throw new StoreNotRegisteredError(
+        `Store "${storeName}" (stream_id "${streamId}") is registered as a ${kind ?? 'plain key/value'} store, not a ${kindName} one; ` +
+          `register it with ${register}() (or read it with getStore()).`,
+      );
+    }
+    return store;
   }
 
   #add(streamId: string | null, storeName: string, store: Store): Store {

@@ -16,20 +16,29 @@ export interface State {
    * @returns the value, or `defaultValue`
    * @throws StateSerializationError when the key or the stored value cannot be (de)serialized
    * @throws StateTransactionError when the transaction is no longer STARTED
+   *
+   * Typed by overload: without a default the value may be missing (`T | undefined`, `T` given
+   * explicitly, e.g. `get<number>('total')`); with one it is `T`, inferred from the default
+   * (`get('total', 0)` is a `Promise<number>`). Values are not checked at run time: `T` is what you
+   * stored.
    */
-  get<T = unknown>(key: unknown, defaultValue?: T): Promise<T | undefined>;
+  get<T = unknown>(key: unknown, defaultValue?: undefined): Promise<T | undefined>;
+  get<T>(key: unknown, defaultValue: T): Promise<T>;
   /**
    * @param keys - keys
    * @param defaultValue - returned for each missing key
-   * @returns the values, aligned with `keys` (read in one database round trip)
+   * @returns the values, aligned with `keys` (read in one database round trip); typed like
+   *   {@link State.get}: `T[]` with a default, `(T | undefined)[]` without
    */
-  getMany<T = unknown>(keys: readonly unknown[], defaultValue?: T): Promise<(T | undefined)[]>;
+  getMany<T = unknown>(keys: readonly unknown[], defaultValue?: undefined): Promise<(T | undefined)[]>;
+  getMany<T>(keys: readonly unknown[], defaultValue: T): Promise<T[]>;
   /**
    * @param key - a key
    * @param defaultValue - returned when the key is missing
-   * @returns the stored bytes, or `defaultValue`
+   * @returns the stored bytes, or `defaultValue` (`Uint8Array` with a default)
    */
-  getBytes(key: unknown, defaultValue?: Uint8Array): Promise<Uint8Array | undefined>;
+  getBytes(key: unknown, defaultValue?: undefined): Promise<Uint8Array | undefined>;
+  getBytes(key: unknown, defaultValue: Uint8Array): Promise<Uint8Array>;
   /**
    * @param key - a key
    * @param value - a serializable value
@@ -68,18 +77,24 @@ export class TransactionState implements State {
   }
 
   /** @inheritDoc */
-  get<T = unknown>(key: unknown, defaultValue?: T): Promise<T | undefined> {
-    return this.transaction.get<T>(key, this.prefix, defaultValue);
+  get<T = unknown>(key: unknown, defaultValue?: undefined): Promise<T | undefined>;
+  get<T>(key: unknown, defaultValue: T): Promise<T>;
+  get<T>(key: unknown, defaultValue?: T): Promise<T | undefined> {
+    return this.transaction.get<T | undefined>(key, this.prefix, defaultValue);
   }
 
   /** @inheritDoc */
-  getMany<T = unknown>(keys: readonly unknown[], defaultValue?: T): Promise<(T | undefined)[]> {
-    return this.transaction.getMany<T>(keys, this.prefix, defaultValue);
+  getMany<T = unknown>(keys: readonly unknown[], defaultValue?: undefined): Promise<(T | undefined)[]>;
+  getMany<T>(keys: readonly unknown[], defaultValue: T): Promise<T[]>;
+  getMany<T>(keys: readonly unknown[], defaultValue?: T): Promise<(T | undefined)[]> {
+    return this.transaction.getMany<T | undefined>(keys, this.prefix, defaultValue);
   }
 
   /** @inheritDoc */
+  getBytes(key: unknown, defaultValue?: undefined): Promise<Uint8Array | undefined>;
+  getBytes(key: unknown, defaultValue: Uint8Array): Promise<Uint8Array>;
   getBytes(key: unknown, defaultValue?: Uint8Array): Promise<Uint8Array | undefined> {
-    return this.transaction.getBytes(key, this.prefix, defaultValue);
+    return this.transaction.getBytes(key, this.prefix, defaultValue as Uint8Array);
   }
 
   /** @inheritDoc */

@@ -105,8 +105,12 @@ export class PartitionTransaction {
    * @throws StateTransactionError unless STARTED
    * @throws StateSerializationError when the key or the stored value cannot be (de)serialized
    *   (the status does not change)
+   *
+   * Typed like `State.get`: `Promise<T>` with a default, `Promise<T | undefined>` without.
    */
-  async get<T = unknown>(key: unknown, prefix: Uint8Array, defaultValue?: T, cfName: string = DEFAULT_CF): Promise<T | undefined> {
+  get<T = unknown>(key: unknown, prefix: Uint8Array, defaultValue?: undefined, cfName?: string): Promise<T | undefined>;
+  get<T>(key: unknown, prefix: Uint8Array, defaultValue: T, cfName?: string): Promise<T>;
+  async get<T>(key: unknown, prefix: Uint8Array, defaultValue?: T, cfName: string = DEFAULT_CF): Promise<T | undefined> {
     this.assertStatus('get', STARTED);
     checkPrefix(prefix);
     assertColumnFamilyName(cfName);
@@ -124,7 +128,9 @@ export class PartitionTransaction {
    * @throws StateTransactionError unless STARTED
    * @throws StateSerializationError when a key or stored value cannot be (de)serialized
    */
-  async getMany<T = unknown>(
+  getMany<T = unknown>(keys: readonly unknown[], prefix: Uint8Array, defaultValue?: undefined, cfName?: string): Promise<(T | undefined)[]>;
+  getMany<T>(keys: readonly unknown[], prefix: Uint8Array, defaultValue: T, cfName?: string): Promise<T[]>;
+  async getMany<T>(
     keys: readonly unknown[],
     prefix: Uint8Array,
     defaultValue?: T,
@@ -161,6 +167,8 @@ export class PartitionTransaction {
    * @throws StateTransactionError unless STARTED
    * @throws StateSerializationError when the key cannot be serialized
    */
+  getBytes(key: unknown, prefix: Uint8Array, defaultValue?: undefined, cfName?: string): Promise<Uint8Array | undefined>;
+  getBytes(key: unknown, prefix: Uint8Array, defaultValue: Uint8Array, cfName?: string): Promise<Uint8Array>;
   async getBytes(key: unknown, prefix: Uint8Array, defaultValue?: Uint8Array, cfName: string = DEFAULT_CF): Promise<Uint8Array | undefined> {
     this.assertStatus('getBytes', STARTED);
     checkPrefix(prefix);
@@ -463,7 +471,7 @@ export class PartitionTransaction {
   protected async nextCounter(): Promise<number> {
     this.assertStatus('nextCounter', STARTED);
     if (this.#counter === undefined) {
-      this.#counter = await this.get<number>(GLOBAL_COUNTER_KEY, DEFAULT_PREFIX, -1, GLOBAL_COUNTER_CF_NAME) as number;
+      this.#counter = await this.get<number>(GLOBAL_COUNTER_KEY, DEFAULT_PREFIX, -1, GLOBAL_COUNTER_CF_NAME);
     }
     this.#counter += 1;
     return this.#counter;

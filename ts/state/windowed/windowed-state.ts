@@ -21,8 +21,11 @@ export interface WindowedState extends State {
    * @param defaultValue - returned when the window does not exist
    * @returns the window's value, or `defaultValue`
    * @throws StateArgumentError when `endMs <= startMs`
+   *
+   * Typed like `State.get`: `Promise<V>` with a default, `Promise<V | undefined>` without.
    */
-  getWindow<V = unknown>(startMs: number, endMs: number, defaultValue?: V): Promise<V | undefined>;
+  getWindow<V = unknown>(startMs: number, endMs: number, defaultValue?: undefined): Promise<V | undefined>;
+  getWindow<V>(startMs: number, endMs: number, defaultValue: V): Promise<V>;
   /**
    * Write a window and raise the latest timestamp of the prefix.
    * @param startMs - window start
@@ -97,8 +100,10 @@ export class WindowedTransactionState extends TransactionState implements Window
   }
 
   /** @inheritDoc */
-  getWindow<V = unknown>(startMs: number, endMs: number, defaultValue?: V): Promise<V | undefined> {
-    return this.#windowed.getWindow<V>(startMs, endMs, this.prefix, defaultValue);
+  getWindow<V = unknown>(startMs: number, endMs: number, defaultValue?: undefined): Promise<V | undefined>;
+  getWindow<V>(startMs: number, endMs: number, defaultValue: V): Promise<V>;
+  getWindow<V>(startMs: number, endMs: number, defaultValue?: V): Promise<V | undefined> {
+    return this.#windowed.getWindow<V | undefined>(startMs, endMs, this.prefix, defaultValue);
   }
 
   /** @inheritDoc */

@@ -141,11 +141,15 @@ export class WindowedPartitionTransaction extends PartitionTransaction {
    * @throws StateTransactionError unless STARTED
    * @throws StateArgumentError when `endMs <= startMs`
    * @throws IntegerEncodingError when a bound is negative
+   *
+   * Typed like `State.get`: `Promise<V>` with a default, `Promise<V | undefined>` without.
    */
-  async getWindow<V = unknown>(startMs: number, endMs: number, prefix: Uint8Array, defaultValue?: V): Promise<V | undefined> {
+  getWindow<V = unknown>(startMs: number, endMs: number, prefix: Uint8Array, defaultValue?: undefined): Promise<V | undefined>;
+  getWindow<V>(startMs: number, endMs: number, prefix: Uint8Array, defaultValue: V): Promise<V>;
+  async getWindow<V>(startMs: number, endMs: number, prefix: Uint8Array, defaultValue?: V): Promise<V | undefined> {
     this.assertStatus('getWindow', STARTED);
     checkWindow(startMs, endMs);
-    return this.get<V>(encodePairKey(DEFAULT_PREFIX, startMs, endMs), checkPrefix(prefix), defaultValue);
+    return this.get<V | undefined>(encodePairKey(DEFAULT_PREFIX, startMs, endMs), checkPrefix(prefix), defaultValue);
   }
 
   /**
