@@ -55,7 +55,9 @@ export class Database {
 }
 
 /**
- * An open scan. `nextPage` resolves to an encoded page; an empty page means the scan is done.
+ * An open scan. `nextPage` resolves to an encoded page: one flag byte, [`PAGE_MORE`] or
+ * [`PAGE_END`], then the entries. The end is said explicitly, never inferred from a page that is
+ * shorter than asked: a page is also cut at `maxBytes`, so a short page may well have more after it.
  */
 export class ScanIterator {
     private constructor();
@@ -66,7 +68,9 @@ export class ScanIterator {
      */
     close(): Promise<any>;
     /**
-     * Reads up to `maxEntries` entries or about `maxBytes` bytes, whichever comes first.
+     * Reads up to `maxEntries` entries or about `maxBytes` bytes, whichever comes first. The page
+     * starts with [`PAGE_END`] when the scan is finished (this page holds its last entries, if
+     * any), else with [`PAGE_MORE`].
      */
     nextPage(max_entries: number, max_bytes: number): Promise<any>;
 }

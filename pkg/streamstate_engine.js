@@ -193,7 +193,9 @@ export class Database {
 if (Symbol.dispose) Database.prototype[Symbol.dispose] = Database.prototype.free;
 
 /**
- * An open scan. `nextPage` resolves to an encoded page; an empty page means the scan is done.
+ * An open scan. `nextPage` resolves to an encoded page: one flag byte, [`PAGE_MORE`] or
+ * [`PAGE_END`], then the entries. The end is said explicitly, never inferred from a page that is
+ * shorter than asked: a page is also cut at `maxBytes`, so a short page may well have more after it.
  */
 export class ScanIterator {
     static __wrap(ptr) {
@@ -221,7 +223,9 @@ export class ScanIterator {
         return ret;
     }
     /**
-     * Reads up to `maxEntries` entries or about `maxBytes` bytes, whichever comes first.
+     * Reads up to `maxEntries` entries or about `maxBytes` bytes, whichever comes first. The page
+     * starts with [`PAGE_END`] when the scan is finished (this page holds its last entries, if
+     * any), else with [`PAGE_MORE`].
      * @param {number} max_entries
      * @param {number} max_bytes
      * @returns {Promise<any>}
@@ -396,10 +400,6 @@ function __wbg_get_imports() {
             } finally {
                 state0.a = 0;
             }
-        },
-        __wbg_new_with_length_01b143a7e5dd5a3e: function(arg0) {
-            const ret = new Uint8Array(arg0 >>> 0);
-            return ret;
         },
         __wbg_new_with_length_a3dc62dea6e2e158: function(arg0) {
             const ret = new Array(arg0 >>> 0);

@@ -320,11 +320,16 @@ class PagedScan implements AsyncIterator<[Uint8Array, Uint8Array]> {
       this.#iterator ??= await this.#open();
       const want = Math.min(this.#pageSize, this.#remaining);
       const iterator = this.#iterator;
-      const page = (await engineCall(() => iterator.nextPage(want, PAGE_BYTES))) as Uint8Array;
+      // The engine says where the scan ends (the page's flag byte). A page holding fewer entries
+      // than asked is not the end: pages are also cut at PAGE_BYTES.
+      do {
+        const page = (await engineCall(() => iterator.nextPage(want, PAGE_BYTES))) as Uint8Array;
+        const { entries, end } = decodePage(page);
+        this.#buffer = entries;
+        this.#done = end;
+      } while (this.#buffer.length === 0 && !this.#done);
       this.#pageSize = Math.min(this.#pageSize * 4, MAX_PAGE);
-      this.#buffer = decodePage(page);
       this.#at = 0;
-      if (this.#buffer.length < want) this.#done = true;
       if (this.#buffer.length === 0) return this.#finish();
     }
     this.#remaining -= 1;
@@ -351,10 +356,19 @@ class PagedScan implements AsyncIterator<[Uint8Array, Uint8Array]> {
   }
 }
 
-function decodePage(page: Uint8Array): [Uint8Array, Uint8Array][] {
+/** First byte of an engine page: more may follow / the scan is finished (engine-rs/src/iterator.rs). */
+const PAGE_MORE = 0;
+const PAGE_END = 1;
+
+/** Decodes one engine page: its flag byte, then `klen | key | vlen | value` entries. */
+function decodePage(page: Uint8Array): { entries: [Uint8Array, Uint8Array][]; end: boolean } {
+  const flag = page[0];
+  if (page.length === 0 || (flag !== PAGE_MORE && flag !== PAGE_END)) {
+    throw new SlateDbError('INTERNAL', `the engine returned a scan page without its end flag (${page.length} bytes); this is a bug, please report it`);
+  }
   const view = new DataView(page.buffer, page.byteOffset, page.byteLength);
   const entries: [Uint8Array, Uint8Array][] = [];
-  let at = 0;
+  let at = 1;
   while (at < page.length) {
     const klen = view.getUint32(at, true);
     const key = page.subarray(at + 4, at + 4 + klen);
@@ -364,5 +378,5 @@ function decodePage(page: Uint8Array): [Uint8Array, Uint8Array][] {
     at += 4 + vlen;
     entries.push([key, value]);
   }
-  return entries;
+  return { entries, end: flag === PAGE_END };
 }
