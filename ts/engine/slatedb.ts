@@ -1,6 +1,7 @@
 import { assertObjectStore, type ObjectStore } from '../object-stores/object-store.js';
 import { SlateDbError, toSlateDbError } from './errors.js';
 import type { Database as RawDatabase, ScanIterator as RawIterator } from '../../pkg/streamstate_engine.js';
+import { getLogger, type Logger } from '../logging.js';
 import { loadEngine } from './wasm.js';
 import { checkKey, checkValue, WriteBatch } from './write-batch.js';
 
@@ -15,7 +16,15 @@ import { checkKey, checkValue, WriteBatch } from './write-batch.js';
  * - `compressionCodec`: `"snappy"`, `"lz4"` or `"zlib"` (any case; pure-Rust codecs; zstd is not
  *   built in, so a database written natively with zstd cannot be read here).
  * - `compactorOptions` (`pollInterval`, `maxConcurrentCompactions`, `worker.maxSstSize`...),
- *   `garbageCollectorOptions`, or `null` to turn either off.
+ *   `garbageCollectorOptions`, or `null` to turn either off. The garbage collector runs by
+ *   default: every 15 s it deletes WAL SSTs, compacted SSTs, manifests and compaction records
+ *   that nothing references and that are older than 30 s (SlateDB's own defaults, 60 s and 5
+ *   minutes, let a busy partition hold many times its live data).
+ * - `objectStoreMaxRetries` (default 20, at most 1000): retries of an object-store call that failed
+ *   with a transient error (SlateDB waits 100 ms, doubling to 1 s, between them: about 17 s in
+ *   all); each is logged at warn; then the call fails with `UNAVAILABLE`.
+ * - `objectStoreTimeout` (streamstate's own; default 60 000 ms, 100 to 3 600 000): a call the
+ *   object store has not answered by then fails as transient, so a stalled store cannot hang a call.
  */
 export type SlateDbSettings = Record<string, unknown>;
 
@@ -35,6 +44,11 @@ export interface SlateDbOpenOptions {
    * flushed data do not go back to the object store. Default 64 MiB; `0` turns the cache off.
    */
   cacheBytes?: number;
+  /**
+   * Where the engine logs: each object-store failure it retries (at warn, with the call, the key
+   * and the error). Default: the logger installed with `setLogger`.
+   */
+  logger?: Logger;
 }
 
 /** Per-write options. */
@@ -127,8 +141,13 @@ export class SlateDb {
    * Opens the database at `path` in `options.objectStore`, creating it if absent and replaying
    * its WAL (so everything acknowledged as durable before a crash is back).
    * @param path - the database's key prefix in the store, e.g. `"orders/0"`
+   * A failed open leaves nothing running: what the engine had started stops, and touches no
+   * object after the open has failed.
    * @throws SlateDbError `INVALID_ARGUMENT` for a bad path, settings or object store;
-   *   `DATA_CORRUPTION` for unreadable stored data; `UNAVAILABLE` when the store fails.
+   *   `DATA_CORRUPTION` for unreadable stored data (a bad checksum, a truncated object, a damaged
+   *   local file, WAL or SSTs without a manifest); `UNAVAILABLE` when the store keeps failing (after
+   *   `objectStoreMaxRetries` retries); `INTERNAL` when the store fails with a programming error
+   *   (a `ReferenceError` or `SyntaxError`, never retried).
    */
   static async open(path: string, options: SlateDbOpenOptions): Promise<SlateDb> {
     if (typeof path !== 'string' || path.replace(/^\/+|\/+$/g, '') === '') {
@@ -150,6 +169,7 @@ export class SlateDb {
     if (cacheBytes !== undefined && !(Number.isFinite(cacheBytes) && cacheBytes >= 0)) {
       throw new SlateDbError('INVALID_ARGUMENT', 'cacheBytes must be a non-negative number of bytes');
     }
+    const logger = options.logger ?? getLogger();
     const engine = await loadEngine();
     const raw = await engineCall(() =>
       engine.Database.open(
@@ -157,6 +177,7 @@ export class SlateDb {
         options.objectStore,
         settings === undefined ? undefined : JSON.stringify(settings),
         cacheBytes,
+        (message: string) => logger.warn(`${message} (SlateDB database "${path}")`),
       ),
     );
     return new SlateDb(raw, options.awaitDurable ?? true);

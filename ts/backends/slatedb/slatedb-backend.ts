@@ -100,6 +100,7 @@ export class SlateDbBackend implements Backend {
       engine = await SlateDb.open(location.key, {
         objectStore: location.store,
         awaitDurable: settings.awaitDurable,
+        logger: this.#logger ?? getLogger(),
         ...(settings.settings === undefined ? {} : { settings: settings.settings }),
       });
     } catch (error) {
