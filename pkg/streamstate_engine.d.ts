@@ -34,9 +34,15 @@ export class Database {
     manifest(): string;
     /**
      * Opens (creating if absent) the database at `path` in `store`, replaying its WAL.
-     * `settings` is a JSON object of SlateDB settings (see `settings.rs`).
+     * `settings` is a JSON object of SlateDB settings (see `settings.rs`); `warn(message)`, when
+     * given, receives one line per transient object-store failure (each one SlateDB retries).
+     *
+     * A failed open releases what it started: SlateDB starts its background tasks (compactor,
+     * garbage collector, flushers) before it replays the WAL and does not stop them when the
+     * replay fails, so the store they hold is shut off (see `JsObjectStore::shut_off`): they fail
+     * their next call and stop, and no object changes after the open has failed.
      */
-    static open(path: string, store: any, settings?: string | null, cache_bytes?: number | null): Promise<Database>;
+    static open(path: string, store: any, settings?: string | null, cache_bytes?: number | null, warn?: Function | null): Promise<Database>;
     /**
      * Stores `value` under `key`.
      */
@@ -55,7 +61,9 @@ export class Database {
 }
 
 /**
- * An open scan. `nextPage` resolves to an encoded page; an empty page means the scan is done.
+ * An open scan. `nextPage` resolves to an encoded page: one flag byte, [`PAGE_MORE`] or
+ * [`PAGE_END`], then the entries. The end is said explicitly, never inferred from a page that is
+ * shorter than asked: a page is also cut at `maxBytes`, so a short page may well have more after it.
  */
 export class ScanIterator {
     private constructor();
@@ -66,7 +74,9 @@ export class ScanIterator {
      */
     close(): Promise<any>;
     /**
-     * Reads up to `maxEntries` entries or about `maxBytes` bytes, whichever comes first.
+     * Reads up to `maxEntries` entries or about `maxBytes` bytes, whichever comes first. The page
+     * starts with [`PAGE_END`] when the scan is finished (this page holds its last entries, if
+     * any), else with [`PAGE_MORE`].
      */
     nextPage(max_entries: number, max_bytes: number): Promise<any>;
 }
@@ -83,7 +93,7 @@ export interface InitOutput {
     readonly database_get: (a: number, b: number, c: number) => any;
     readonly database_getMany: (a: number, b: any) => any;
     readonly database_manifest: (a: number) => [number, number, number, number];
-    readonly database_open: (a: number, b: number, c: any, d: number, e: number, f: number, g: number) => any;
+    readonly database_open: (a: number, b: number, c: any, d: number, e: number, f: number, g: number, h: number) => any;
     readonly database_put: (a: number, b: number, c: number, d: number, e: number, f: number) => any;
     readonly database_scan: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number) => any;
     readonly database_write: (a: number, b: number, c: number, d: number) => any;

@@ -96,14 +96,21 @@ export class Database {
     }
     /**
      * Opens (creating if absent) the database at `path` in `store`, replaying its WAL.
-     * `settings` is a JSON object of SlateDB settings (see `settings.rs`).
+     * `settings` is a JSON object of SlateDB settings (see `settings.rs`); `warn(message)`, when
+     * given, receives one line per transient object-store failure (each one SlateDB retries).
+     *
+     * A failed open releases what it started: SlateDB starts its background tasks (compactor,
+     * garbage collector, flushers) before it replays the WAL and does not stop them when the
+     * replay fails, so the store they hold is shut off (see `JsObjectStore::shut_off`): they fail
+     * their next call and stop, and no object changes after the open has failed.
      * @param {string} path
      * @param {any} store
      * @param {string | null} [settings]
      * @param {number | null} [cache_bytes]
+     * @param {Function | null} [warn]
      * @returns {Promise<Database>}
      */
-    static open(path, store, settings, cache_bytes) {
+    static open(path, store, settings, cache_bytes, warn) {
         const val3 = +(isLikeNone(cache_bytes) ? 0 : cache_bytes);
         let ptr0, len0, ptr1, len1;
         try {
@@ -116,7 +123,7 @@ export class Database {
             if (ptr0) { wasm.__wbindgen_free(ptr0, len0 * 1, 1); }
             throw e;
         }
-        const ret = wasm.database_open(ptr0, len0, store, ptr1, len1, !isLikeNone(cache_bytes), val3);
+        const ret = wasm.database_open(ptr0, len0, store, ptr1, len1, !isLikeNone(cache_bytes), val3, isLikeNone(warn) ? 0 : addToExternrefTable0(warn));
         return ret;
     }
     /**
@@ -193,7 +200,9 @@ export class Database {
 if (Symbol.dispose) Database.prototype[Symbol.dispose] = Database.prototype.free;
 
 /**
- * An open scan. `nextPage` resolves to an encoded page; an empty page means the scan is done.
+ * An open scan. `nextPage` resolves to an encoded page: one flag byte, [`PAGE_MORE`] or
+ * [`PAGE_END`], then the entries. The end is said explicitly, never inferred from a page that is
+ * shorter than asked: a page is also cut at `maxBytes`, so a short page may well have more after it.
  */
 export class ScanIterator {
     static __wrap(ptr) {
@@ -221,7 +230,9 @@ export class ScanIterator {
         return ret;
     }
     /**
-     * Reads up to `maxEntries` entries or about `maxBytes` bytes, whichever comes first.
+     * Reads up to `maxEntries` entries or about `maxBytes` bytes, whichever comes first. The page
+     * starts with [`PAGE_END`] when the scan is finished (this page holds its last entries, if
+     * any), else with [`PAGE_MORE`].
      * @param {number} max_entries
      * @param {number} max_bytes
      * @returns {Promise<any>}
@@ -283,8 +294,16 @@ function __wbg_get_imports() {
             const ret = arg0.apply(arg1, arg2);
             return ret;
         }, arguments); },
+        __wbg_call_40b008ba32f73991: function() { return handleError(function (arg0, arg1) {
+            const ret = arg0.call(arg1);
+            return ret;
+        }, arguments); },
         __wbg_call_a410eb4b59ed5965: function() { return handleError(function (arg0, arg1, arg2) {
             const ret = arg0.call(arg1, arg2);
+            return ret;
+        }, arguments); },
+        __wbg_call_fc92fee6137d452d: function() { return handleError(function (arg0, arg1, arg2, arg3) {
+            const ret = arg0.call(arg1, arg2, arg3);
             return ret;
         }, arguments); },
         __wbg_clearTimeout_113b1cde814ec762: function(arg0) {
@@ -367,6 +386,24 @@ function __wbg_get_imports() {
             const ret = new Error(getStringFromWasm0(arg0, arg1));
             return ret;
         },
+        __wbg_new_ba40181b3f24ac80: function(arg0, arg1) {
+            try {
+                var state0 = {a: arg0, b: arg1};
+                var cb0 = (arg0, arg1) => {
+                    const a = state0.a;
+                    state0.a = 0;
+                    try {
+                        return wasm_bindgen__convert__closures_____invoke__h2d488e317ca3186b(a, state0.b, arg0, arg1);
+                    } finally {
+                        state0.a = a;
+                    }
+                };
+                const ret = new Promise(cb0);
+                return ret;
+            } finally {
+                state0.a = 0;
+            }
+        },
         __wbg_new_bb74001155cb8ca8: function() {
             const ret = new Error();
             return ret;
@@ -396,10 +433,6 @@ function __wbg_get_imports() {
             } finally {
                 state0.a = 0;
             }
-        },
-        __wbg_new_with_length_01b143a7e5dd5a3e: function(arg0) {
-            const ret = new Uint8Array(arg0 >>> 0);
-            return ret;
         },
         __wbg_new_with_length_a3dc62dea6e2e158: function(arg0) {
             const ret = new Array(arg0 >>> 0);
@@ -482,12 +515,12 @@ function __wbg_get_imports() {
             return ret;
         },
         __wbindgen_generic_0000000000000001: function(arg0, arg1) {
-            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [Externref], shim_idx: 2961, ret: Result(Unit), inner_ret: Some(Result(Unit)) }, mutable: true }) -> Externref`.
+            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [Externref], shim_idx: 2963, ret: Result(Unit), inner_ret: Some(Result(Unit)) }, mutable: true }) -> Externref`.
             const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__hebf1c4e5cc18d1c5);
             return ret;
         },
         __wbindgen_generic_0000000000000002: function(arg0, arg1) {
-            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [], shim_idx: 2801, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
+            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [], shim_idx: 2803, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
             const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__ha0bb27c034b4b575);
             return ret;
         },

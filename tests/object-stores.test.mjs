@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Volume, createFsFromVolume } from 'memfs';
-import { MemoryObjectStore, LocalFileObjectStore } from 'streamstate';
+import { MemoryObjectStore, LocalFileObjectStore, ObjectStoreError } from 'streamstate';
 import { objectStoreSuite } from './conformance/object-store-suite.mjs';
 
 const repoRoot = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -304,6 +304,32 @@ local('a file not written by the store is reported, not misread', async () => {
     assert.unreachable('reading a foreign file must fail');
   } catch (error) {
     assert.match(error.message, /not an object written by LocalFileObjectStore/);
+    assert.is(error.code, 'DataCorruption');
+  }
+});
+
+local('a damaged header is DataCorruption on get and head; the object is still listed and deletable', async () => {
+  const store = new LocalFileObjectStore(root);
+  const file = path.join(root, 'db', 'obj');
+  const damage = {
+    'garbage magic': (raw) => Buffer.concat([Buffer.from('garbage!'), raw.subarray(8)]),
+    'cut inside the header': (raw) => raw.subarray(0, 14),
+    'damaged header JSON': (raw) => { const copy = Buffer.from(raw); copy[13] = 0x7b; copy[14] = 0x7b; return copy; },
+    'header length past the end': (raw) => { const copy = Buffer.from(raw); copy.writeUInt32BE(1 << 30, 8); return copy; },
+  };
+  for (const [what, garble] of Object.entries(damage)) {
+    await store.put('db/obj', encode('the data'), { metadata: { a: 'b' } });
+    await writeFile(file, garble(await readFile(file)));
+    for (const read of [() => store.get('db/obj'), () => store.head('db/obj')]) {
+      const error = await rejectsWith(read(), 'DataCorruption');
+      assert.instance(error, ObjectStoreError, what);
+      assert.is(error.key, 'db/obj', what);
+      assert.match(error.message, /changed outside the store|not an object written by LocalFileObjectStore/, what);
+    }
+    const listed = await store.list('db/');
+    assert.equal(listed.map((meta) => [meta.key, meta.etag]), [['db/obj', undefined]], `${what}: listed without an etag`);
+    await store.delete('db/obj');
+    assert.equal(await store.list('db/'), [], `${what}: deleted`);
   }
 });
 

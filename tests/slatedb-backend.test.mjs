@@ -19,11 +19,13 @@ import {
   SlateDBCorruptedError,
   SlateDBFencedError,
   SlateDBLeaseLostError,
+  SlateDBLeaseUnconfirmedError,
   SlateDBLockError,
   SlateDBStore,
   StateStoreManager,
   StoreCorruptedError,
   StoreLockError,
+  StreamstateError,
   withTransaction,
 } from 'streamstate';
 import { backendSuite } from './conformance/backend-suite.mjs';
@@ -268,10 +270,10 @@ lease('an expired lease is taken over (logged); a live one with a foreign holder
 
 lease('the lease is renewed while open, so a contender keeps failing past its time to live', async () => {
   const store = new MemoryObjectStore();
-  const options = { objectStore: store, settings: FAST, lockTtlMs: 300 };
+  const options = { objectStore: store, settings: FAST, lockTtlMs: 1000, lockRenewIntervalMs: 100 };
   const db = await new SlateDbBackend(options).open('renewed/db');
   try {
-    await new Promise((resolve) => setTimeout(resolve, 800));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
     assert.instance(await rejectionOf(new SlateDbBackend(options).open('renewed/db')), SlateDBLockError);
     await db.write([{ cf: DEFAULT_CF, key: bytes('k'), value: bytes('v') }]);
     const record = JSON.parse(text((await store.get('renewed/db/.lock')).data));
@@ -284,7 +286,7 @@ lease('the lease is renewed while open, so a contender keeps failing past its ti
 lease('a lost lease refuses the next write with SLATEDB_LEASE_LOST', async () => {
   const store = new MemoryObjectStore();
   const log = captureLogger();
-  const db = await new SlateDbBackend({ objectStore: store, settings: FAST, lockTtlMs: 300, logger: log.logger }).open('lost/db');
+  const db = await new SlateDbBackend({ objectStore: store, settings: FAST, lockTtlMs: 1000, lockRenewIntervalMs: 100, logger: log.logger }).open('lost/db');
   try {
     await store.put('lost/db/.lock', bytes(JSON.stringify({ owner: 'thief', holder: 'a thief', expiresAt: Date.now() + 60_000, renewals: 0 })));
     await new Promise((resolve) => setTimeout(resolve, 250));
@@ -320,7 +322,7 @@ lease('invalid settings are refused with BACKEND_INVALID_ARGUMENT', async () => 
   for (const settings of [
     { awaitDurable: 'yes' },
     { lockTtlMs: 0 },
-    { lockTtlMs: 100, lockRenewIntervalMs: 100 },
+    { lockTtlMs: 2000, lockRenewIntervalMs: 2000 },
     { objectStore: { put() {} } },
     { objectStore: 'ftp://host/x' },
     { settings: [] },
@@ -331,6 +333,93 @@ lease('invalid settings are refused with BACKEND_INVALID_ARGUMENT', async () => 
     assert.is(error.code, 'BACKEND_INVALID_ARGUMENT', `${JSON.stringify(settings)}: ${error.message}`);
   }
   assert.is((await rejectionOf(() => new SlateDbBackend({ lockTtlMs: -1 }))).code, 'BACKEND_INVALID_ARGUMENT');
+});
+
+/** A store over `base` whose first engine call waits `engineDelayMs`, and whose lease renewals (compare-and-swap puts on the lease) do what `renewal(n)` says. */
+function slowLeaseStore(base, engineDelayMs, renewal) {
+  let delayed = false;
+  let renewals = 0;
+  const engineCall = async (call) => {
+    if (!delayed) {
+      delayed = true;
+      await new Promise((resolve) => setTimeout(resolve, engineDelayMs));
+    }
+    return call();
+  };
+  return {
+    put: async (key, data, options) => {
+      if (!key.endsWith('/.lock')) return engineCall(() => base.put(key, data, options));
+      if (typeof options?.mode === 'object') await renewal(++renewals);
+      return base.put(key, data, options);
+    },
+    get: (...a) => (a[0].endsWith('/.lock') ? base.get(...a) : engineCall(() => base.get(...a))),
+    head: (...a) => base.head(...a),
+    list: (...a) => engineCall(() => base.list(...a)),
+    delete: (...a) => base.delete(...a),
+    copy: (...a) => base.copy(...a),
+  };
+}
+
+lease('an unconfirmed lease at open (a renewal that succeeded slowly) is retried by the open, and logged saying so', async () => {
+  const log = captureLogger();
+  // lockTtlMs 1000 renews every 333 ms; the engine's open takes over 700 ms, so the open's first
+  // write finds less than a renewal interval left and joins a renewal that takes 750 ms.
+  const store = slowLeaseStore(new MemoryObjectStore(), 700, (n) => new Promise((resolve) => setTimeout(resolve, n === 1 ? 750 : 0)));
+  const backend = new SlateDbBackend({ objectStore: store, settings: FAST, lockTtlMs: 1000, logger: log.logger });
+  const db = await backend.open('slow/db', { columnFamilies: ['extra'] });
+  try {
+    assert.ok((await db.listColumnFamilies()).includes('extra'));
+    const retries = log.matching('warn', /creating its column families was refused, the lease is unconfirmed \(attempt 1\/3\); retrying/);
+    assert.is(retries.length, 1, log.lines.map((line) => line.message).join('\n'));
+    assert.match(retries[0], /renewing it succeeded but took \d+ ms/);
+  } finally {
+    await db.close();
+  }
+});
+
+lease('an unconfirmed lease whose renewals fail ends the open, after its bounded retries, with SlateDBLeaseUnconfirmedError', async () => {
+  const log = captureLogger();
+  const store = slowLeaseStore(new MemoryObjectStore(), 700, async () => {
+    throw new Error('the store is down for lease renewals');
+  });
+  const backend = new SlateDbBackend({ objectStore: store, settings: FAST, lockTtlMs: 1000, logger: log.logger });
+  const error = await rejectionOf(backend.open('failing/db', { columnFamilies: ['extra'] }));
+  assert.instance(error, SlateDBLeaseUnconfirmedError);
+  assert.instance(error, StreamstateError);
+  assert.is(error.code, 'SLATEDB_LEASE_UNCONFIRMED');
+  assert.is(error.path, 'failing/db');
+  assert.match(error.message, /renewing it failed after \d+ ms: Error: the store is down for lease renewals/);
+  assert.match(error.message, /nothing was written; retry it/);
+  assert.is(log.matching('warn', /the lease is unconfirmed \(attempt \d\/3\)/).length, 2);
+});
+
+lease('lease timings out of range are refused (1 s to 1 day; renewal 100 ms to half the time to live), never scheduled', async () => {
+  const refused = [
+    [{ lockTtlMs: 1e12 }, /lockTtlMs must be a number of milliseconds from 1000 \(1 s\) to 86400000 \(1 day\), got number 1000000000000/],
+    [{ lockTtlMs: 0.001 }, /lockTtlMs must be a number of milliseconds from 1000/],
+    [{ lockTtlMs: 999 }, /lockTtlMs must be/],
+    [{ lockTtlMs: Infinity }, /lockTtlMs must be/],
+    [{ lockTtlMs: '10000' }, /got "10000"/],
+    [{ lockTtlMs: 10_000, lockRenewIntervalMs: 50 }, /lockRenewIntervalMs must be a number of milliseconds from 100 to half of lockTtlMs \(5000\)/],
+    [{ lockTtlMs: 10_000, lockRenewIntervalMs: 5001 }, /lockRenewIntervalMs must be/],
+    [{ lockRenewIntervalMs: NaN }, /lockRenewIntervalMs must be/],
+  ];
+  for (const [settings, pattern] of refused) {
+    const store = new MemoryObjectStore();
+    const backend = new SlateDbBackend({ objectStore: store });
+    const error = await rejectionOf(backend.open('timings/db', { settings }));
+    assert.is(error.code, 'BACKEND_INVALID_ARGUMENT', `${JSON.stringify(settings)}: ${error.message}`);
+    assert.match(error.message, pattern);
+    assert.equal(await store.list(''), [], `${JSON.stringify(settings)}: nothing was written (no lease taken)`);
+    const manager = new StateStoreManager({ stateDir: '/unused', backend: 'slatedb', slatedbOptions: settings });
+    const optionsError = await rejectionOf(() => manager.registerStore('topic'));
+    assert.is(optionsError.code, 'INVALID_OPTIONS', `${JSON.stringify(settings)}: ${optionsError.message}`);
+    assert.match(optionsError.message, /slatedbOptions\.lock(TtlMs|RenewIntervalMs) must be/);
+  }
+  for (const settings of [{ lockTtlMs: 1000 }, { lockTtlMs: 86_400_000, lockRenewIntervalMs: 43_200_000 }, { lockTtlMs: 1000, lockRenewIntervalMs: 100 }]) {
+    const db = await new SlateDbBackend({ objectStore: new MemoryObjectStore(), settings: FAST }).open('timings/db', { settings });
+    await db.close();
+  }
 });
 
 lease.run();
@@ -387,7 +476,7 @@ layout('SlateDB options are validated with clear errors', async () => {
   for (const [options, pattern] of [
     [{ objectStore: 'ftp://nope' }, /slatedbOptions\.objectStore must be an ObjectStore/],
     [{ awaitDurable: 1 }, /slatedbOptions\.awaitDurable must be a boolean/],
-    [{ lockTtlMs: 100, lockRenewIntervalMs: 200 }, /lockRenewIntervalMs \(200\) must be below slatedbOptions\.lockTtlMs \(100\)/],
+    [{ lockTtlMs: 1000, lockRenewIntervalMs: 2000 }, /slatedbOptions\.lockRenewIntervalMs must be a number of milliseconds from 100 to half of slatedbOptions\.lockTtlMs \(500\)/],
     [{ settings: 'fast' }, /slatedbOptions\.settings must be an object of SlateDB settings/],
   ]) {
     const manager = new StateStoreManager({ stateDir: '/unused', backend: 'slatedb', slatedbOptions: options });

@@ -9,7 +9,7 @@ use std::ops::Bound;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use js_sys::{Array, Promise, Uint8Array};
+use js_sys::{Array, Function, Promise, Uint8Array};
 use serde_json::json;
 use slatedb::config::{
     FlushOptions, FlushType, PutOptions, ReadOptions, ScanOptions, WriteOptions,
@@ -20,7 +20,7 @@ use wasm_bindgen_futures::future_to_promise;
 
 use crate::block_cache::BlockCache;
 use crate::codec::{decode_batch, BatchOp};
-use crate::error::{closed, from_slatedb, invalid};
+use crate::error::{closed, from_object_store, from_slatedb, invalid, js_error};
 use crate::iterator::ScanIterator;
 use crate::js_object_store::JsObjectStore;
 use crate::settings::settings_from_json;
@@ -96,15 +96,52 @@ fn range_non_empty(lower: &Bound<Vec<u8>>, upper: &Bound<Vec<u8>>) -> bool {
     }
 }
 
+/// Refuses a database that has WAL or SST objects but no manifest (every manifest deleted):
+/// SlateDB would create a new, empty database over them (or fail with `FENCED` on the old WAL).
+/// Costs one listing per open, two more only when there is no manifest (a new database).
+async fn refuse_without_manifest(store: &JsObjectStore, path: &str) -> Result<(), JsValue> {
+    let list = |dir: &str| store.list_all(format!("{path}/{dir}/"), None);
+    if !list("manifest")
+        .await
+        .map_err(|e| from_object_store(&e))?
+        .is_empty()
+    {
+        return Ok(());
+    }
+    for dir in ["wal", "compacted"] {
+        let found = list(dir).await.map_err(|e| from_object_store(&e))?;
+        if let Some(first) = found.first() {
+            return Err(js_error(
+                "DATA_CORRUPTION",
+                &format!(
+                    "the database at \"{path}\" has {} {dir} object(s) (e.g. \"{}\") but no manifest: its manifests \
+                     were deleted, so what it holds cannot be read (restore its manifest/ objects from a backup, or \
+                     recreate the database: delete every object under \"{path}/\")",
+                    found.len(),
+                    first.location,
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 #[wasm_bindgen]
 impl Database {
     /// Opens (creating if absent) the database at `path` in `store`, replaying its WAL.
-    /// `settings` is a JSON object of SlateDB settings (see `settings.rs`).
+    /// `settings` is a JSON object of SlateDB settings (see `settings.rs`); `warn(message)`, when
+    /// given, receives one line per transient object-store failure (each one SlateDB retries).
+    ///
+    /// A failed open releases what it started: SlateDB starts its background tasks (compactor,
+    /// garbage collector, flushers) before it replays the WAL and does not stop them when the
+    /// replay fails, so the store they hold is shut off (see `JsObjectStore::shut_off`): they fail
+    /// their next call and stop, and no object changes after the open has failed.
     pub async fn open(
         path: String,
         store: JsValue,
         settings: Option<String>,
         cache_bytes: Option<f64>,
+        warn: Option<Function>,
     ) -> Result<Database, JsValue> {
         console_error_panic_hook::set_once();
         if path.trim_matches('/').is_empty() {
@@ -112,8 +149,17 @@ impl Database {
                 "the database path must not be empty (e.g. \"orders/0\")",
             ));
         }
-        let settings = settings_from_json(settings.as_deref()).map_err(|e| invalid(&e))?;
-        let object_store = Arc::new(JsObjectStore::new(store));
+        let (settings, engine) =
+            settings_from_json(settings.as_deref()).map_err(|e| invalid(&e))?;
+        let max_retries = settings.object_store_max_retries.unwrap_or(u32::MAX);
+        let js_store = JsObjectStore::new(
+            store,
+            warn,
+            max_retries,
+            Some(engine.object_store_timeout_ms),
+        );
+        refuse_without_manifest(&js_store, path.trim_matches('/')).await?;
+        let object_store = Arc::new(js_store.clone());
         let cache_bytes = cache_bytes.unwrap_or(DEFAULT_CACHE_BYTES as f64);
         if !(cache_bytes >= 0.0 && cache_bytes.is_finite()) {
             return Err(invalid("cacheBytes must be a non-negative number of bytes"));
@@ -125,7 +171,13 @@ impl Database {
             // One cache per database, so the cache id (which isolates sharers) is always 0.
             builder.with_db_cache(Arc::new(BlockCache::new(cache_bytes as u64)), 0)
         };
-        let db = builder.build().await.map_err(from_slatedb)?;
+        let db = match builder.build().await {
+            Ok(db) => db,
+            Err(err) => {
+                js_store.shut_off().await;
+                return Err(from_slatedb(err));
+            }
+        };
         Ok(Database {
             db: Rc::new(RefCell::new(Some(db))),
         })

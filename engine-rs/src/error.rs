@@ -46,13 +46,61 @@ fn is_undecodable(detail: &str) -> bool {
     FLATBUFFER_FAILURES.iter().any(|name| detail.contains(name))
 }
 
+/// The code a permanent object-store failure carries in its message (`[DataCorruption] ...`, see
+/// `js_object_store`), when it decides the error's code: an object whose bytes are damaged, or a
+/// read past the end of an object (SlateDB reads only what its manifest and indexes say exists,
+/// so a short object is a truncated one) is corrupted data; a store that refused the call's
+/// argument is an invalid argument; a store that failed with a programming error is a bug.
+fn store_failure(detail: &str) -> Option<ErrorKind> {
+    if detail.contains("[DataCorruption]") || detail.contains("[InvalidRange]") {
+        Some(ErrorKind::Data)
+    } else if detail.contains("[InvalidArgument]") {
+        Some(ErrorKind::Invalid)
+    } else if detail.contains("[StoreBug]") {
+        Some(ErrorKind::Internal)
+    } else {
+        None
+    }
+}
+
+/// Maps an object-store error met outside SlateDB (the engine's own listings) like SlateDB's.
+pub fn from_object_store(err: &object_store::Error) -> JsValue {
+    let detail = format!("object store error: {err}");
+    match store_failure(&detail) {
+        Some(ErrorKind::Data) => js_error("DATA_CORRUPTION", &format!("{detail} ({DATA_ADVICE})")),
+        Some(ErrorKind::Invalid) => js_error(
+            "INVALID_ARGUMENT",
+            &format!("{detail} (correct the argument or setting)"),
+        ),
+        Some(_) => js_error("INTERNAL", &format!("{detail} ({STORE_BUG_ADVICE})")),
+        None => js_error(
+            "UNAVAILABLE",
+            &format!("{detail} (the object store did not answer; retry the operation)"),
+        ),
+    }
+}
+
+const DATA_ADVICE: &str =
+    "stored data is corrupted or unreadable; restore it from a backup or recreate the database";
+
+const STORE_BUG_ADVICE: &str =
+    "the object store failed with a programming error, which retrying cannot fix; check the \
+     object store (its code, its SDK bundle for this runtime), then open the database again";
+
 /// Maps a SlateDB error to a JS error with a code and a message that says what to do.
 pub fn from_slatedb(err: slatedb::Error) -> JsValue {
     let detail = err.to_string();
-    let kind = match err.kind() {
-        ErrorKind::Internal if is_undecodable(&detail) => ErrorKind::Data,
-        kind => kind,
+    let store_bug = detail.contains("[StoreBug]");
+    let kind = match (err.kind(), store_failure(&detail)) {
+        (ErrorKind::Internal, _) if is_undecodable(&detail) => ErrorKind::Data,
+        // A permanent store failure reaches SlateDB's callers as an unavailable store (or, through
+        // the manifest's transactional-object layer, an internal error).
+        (ErrorKind::Unavailable | ErrorKind::Internal, Some(kind)) => kind,
+        (kind, _) => kind,
     };
+    if store_bug && kind == ErrorKind::Internal {
+        return js_error("INTERNAL", &format!("{detail} ({STORE_BUG_ADVICE})"));
+    }
     let (code, advice) = match kind {
         ErrorKind::Closed(CloseReason::Fenced) => (
             "FENCED",
@@ -72,11 +120,7 @@ pub fn from_slatedb(err: slatedb::Error) -> JsValue {
             "the object store did not answer; retry the operation",
         ),
         ErrorKind::Invalid => ("INVALID_ARGUMENT", "correct the argument or setting"),
-        ErrorKind::Data => (
-            "DATA_CORRUPTION",
-            "stored data is corrupted or unreadable; restore it from a backup or recreate the \
-             database",
-        ),
+        ErrorKind::Data => ("DATA_CORRUPTION", DATA_ADVICE),
         ErrorKind::Transaction => ("TRANSACTION_CONFLICT", "retry the transaction"),
         _ => (
             "INTERNAL",

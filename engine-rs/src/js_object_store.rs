@@ -7,9 +7,22 @@
 //! only if touched from another thread, and there is none. Dropping a call's future does not
 //! cancel the JS promise; SlateDB copes with ambiguous puts through its put-id metadata, which is
 //! why stores must round-trip user metadata.
+//!
+//! Failures: a JS error's `code` decides what SlateDB does with it (see [`map_error`]). Answers
+//! (`NotFound`, `AlreadyExists`, `Precondition`) and permanent failures (`InvalidArgument`,
+//! `InvalidRange`, `DataCorruption`, a `ReferenceError` or `SyntaxError`) are not retried; the
+//! permanent ones carry their code in brackets at the start of the message (`[DataCorruption] ...`),
+//! which `error::from_slatedb` reads back. Anything else is transient: SlateDB retries it at most
+//! `object_store_max_retries` times, and each failure is logged at warn through the `warn`
+//! function the caller gave, with the method, the key and the error.
+//!
+//! [`JsObjectStore::shut_off`] ends a store's use: after a failed open, SlateDB's background tasks
+//! (started before the failure and not stopped by it) may still be running; every call they make
+//! from then on fails at once, without reaching the JS store, so they stop and touch nothing.
 
 use std::fmt;
 use std::ops::Range;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -29,18 +42,135 @@ use wasm_bindgen_futures::JsFuture;
 
 const STORE_NAME: &str = "JsObjectStore";
 
+/// The largest integer a JS number holds exactly (`Number.MAX_SAFE_INTEGER`).
+const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+
+/// What every clone of a [`JsObjectStore`] shares.
+struct Shared {
+    store: SendWrapper<JsValue>,
+    /// `warn(message)`, where transient failures are logged; `None`: not logged.
+    warn: SendWrapper<Option<Function>>,
+    /// SlateDB's retry bound, for the log lines.
+    max_retries: u32,
+    /// A call not answered within this many ms fails as transient (so SlateDB retries it, bounded);
+    /// `None`: calls may wait as long as the store takes.
+    timeout_ms: Option<u32>,
+    /// Set by [`JsObjectStore::shut_off`]: every call fails at once.
+    shut_off: AtomicBool,
+    /// JS calls started and not yet answered.
+    in_flight: AtomicUsize,
+}
+
 /// The JS store, shareable across SlateDB's components.
 #[derive(Clone)]
 pub struct JsObjectStore {
-    store: Arc<SendWrapper<JsValue>>,
+    shared: Arc<Shared>,
 }
 
+/// How long [`JsObjectStore::shut_off`] waits for calls already made to be answered.
+const SHUT_OFF_WAIT_MS: u32 = 5_000;
+
 impl JsObjectStore {
-    /// Wraps a JS object; the caller (TypeScript) has checked it has every method.
-    pub fn new(store: JsValue) -> Self {
+    /// Wraps a JS object; the caller (TypeScript) has checked it has every method. `warn`, when a
+    /// function, receives one line per transient failure; `max_retries` is SlateDB's bound;
+    /// `timeout_ms` bounds each call.
+    pub fn new(
+        store: JsValue,
+        warn: Option<Function>,
+        max_retries: u32,
+        timeout_ms: Option<u32>,
+    ) -> Self {
         Self {
-            store: Arc::new(SendWrapper::new(store)),
+            shared: Arc::new(Shared {
+                store: SendWrapper::new(store),
+                warn: SendWrapper::new(warn),
+                max_retries,
+                timeout_ms,
+                shut_off: AtomicBool::new(false),
+                in_flight: AtomicUsize::new(0),
+            }),
         }
+    }
+
+    /// Ends this store's use: every later call fails at once (a permanent error), so background
+    /// tasks still holding it stop without touching the objects. Then waits (at most a few
+    /// seconds) for the calls already made to be answered, so none lands after this returns.
+    pub async fn shut_off(&self) {
+        self.shared.shut_off.store(true, Ordering::SeqCst);
+        let mut waited = 0;
+        while self.shared.in_flight.load(Ordering::SeqCst) > 0 && waited < SHUT_OFF_WAIT_MS {
+            sleep_ms(20).await;
+            waited += 20;
+        }
+    }
+}
+
+/// Resolves after `ms` milliseconds (a JS `setTimeout`).
+async fn sleep_ms(ms: u32) {
+    let promise = Promise::new(&mut |resolve, _reject| {
+        let global = js_sys::global();
+        if let Ok(set_timeout) = Reflect::get(&global, &"setTimeout".into()) {
+            if let Ok(set_timeout) = set_timeout.dyn_into::<Function>() {
+                let _ = set_timeout.call2(&global, &resolve, &JsValue::from(ms));
+                return;
+            }
+        }
+        let _ = resolve.call0(&JsValue::UNDEFINED);
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
+/// A JS `setTimeout` resolving a promise, cleared when dropped (so an answered call leaves no
+/// timer behind to keep the process alive).
+struct Timer {
+    id: JsValue,
+    fired: JsFuture,
+}
+
+impl Timer {
+    fn start(ms: u32) -> Self {
+        let mut id = JsValue::UNDEFINED;
+        let promise = Promise::new(&mut |resolve, _reject| {
+            let global = js_sys::global();
+            if let Ok(set_timeout) = Reflect::get(&global, &"setTimeout".into())
+                .and_then(|f| f.dyn_into::<Function>().map_err(JsValue::from))
+            {
+                id = set_timeout
+                    .call2(&global, &resolve, &JsValue::from(ms))
+                    .unwrap_or(JsValue::UNDEFINED);
+            }
+        });
+        Self {
+            id,
+            fired: JsFuture::from(promise),
+        }
+    }
+}
+
+impl Drop for Timer {
+    fn drop(&mut self) {
+        let global = js_sys::global();
+        if let Ok(clear) = Reflect::get(&global, &"clearTimeout".into())
+            .and_then(|f| f.dyn_into::<Function>().map_err(JsValue::from))
+        {
+            let _ = clear.call1(&global, &self.id);
+        }
+    }
+}
+
+/// Counts a JS call in flight until dropped.
+struct InFlight<'a>(&'a AtomicUsize);
+
+impl<'a> InFlight<'a> {
+    fn start(counter: &'a AtomicUsize) -> Self {
+        counter.fetch_add(1, Ordering::SeqCst);
+        Self(counter)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -68,49 +198,113 @@ impl fmt::Display for JsFailure {
 
 impl std::error::Error for JsFailure {}
 
-/// Maps a thrown JS value to object_store's error kinds by its `code` property.
-fn map_error(path: &str, err: JsValue) -> object_store::Error {
-    let code = Reflect::get(&err, &"code".into())
-        .ok()
-        .and_then(|c| c.as_string())
-        .unwrap_or_default();
-    let message = Reflect::get(&err, &"message".into())
-        .ok()
-        .and_then(|m| m.as_string())
-        .or_else(|| err.as_string())
-        .unwrap_or_else(|| format!("{err:?}"));
-    let source = Box::new(JsFailure(message));
-    let path = path.to_string();
-    match code.as_str() {
-        "NotFound" => object_store::Error::NotFound { path, source },
-        "AlreadyExists" => object_store::Error::AlreadyExists { path, source },
-        "Precondition" => object_store::Error::Precondition { path, source },
-        // Permanent failures: SlateDB retries every other error (with backoff, forever by
-        // default), which would turn a bad call into a hang.
-        "InvalidArgument" | "InvalidRange" => object_store::Error::NotSupported { source },
-        _ => object_store::Error::Generic {
-            store: STORE_NAME,
-            source,
-        },
+/// A permanent failure: SlateDB does not retry `NotSupported`. The message starts with `[code]`.
+fn permanent(code: &str, message: String) -> object_store::Error {
+    object_store::Error::NotSupported {
+        source: Box::new(JsFailure(format!("[{code}] {message}"))),
     }
 }
 
-/// Calls `store[method](...args)` and awaits the returned promise (or value).
-async fn call(store: &JsValue, method: &str, args: &[JsValue]) -> Result<JsValue, JsValue> {
-    let func: Function = Reflect::get(store, &method.into())?.dyn_into()?;
+fn string_prop(value: &JsValue, name: &str) -> Option<String> {
+    Reflect::get(value, &name.into())
+        .ok()
+        .and_then(|v| v.as_string())
+}
+
+/// Maps a thrown JS value to object_store's error kinds by its `code` property (and, without
+/// one, its `name`), logging the transient ones.
+fn map_error(shared: &Shared, method: &str, path: &str, err: JsValue) -> object_store::Error {
+    let code = string_prop(&err, "code").unwrap_or_default();
+    let name = string_prop(&err, "name").unwrap_or_default();
+    let message = string_prop(&err, "message")
+        .or_else(|| err.as_string())
+        .unwrap_or_else(|| format!("{err:?}"));
+    let source = Box::new(JsFailure(message.clone()));
+    let key = path.to_string();
+    match code.as_str() {
+        "NotFound" => object_store::Error::NotFound { path: key, source },
+        "AlreadyExists" => object_store::Error::AlreadyExists { path: key, source },
+        "Precondition" => object_store::Error::Precondition { path: key, source },
+        // Permanent failures: retrying them would only turn a bad call into a wait.
+        "InvalidArgument" | "InvalidRange" | "DataCorruption" => permanent(&code, message),
+        // No code: a ReferenceError or SyntaxError is a bug in the store (seen: a bundled SDK
+        // missing a global in workerd), never transient.
+        "" if name == "ReferenceError" || name == "SyntaxError" => permanent(
+            "StoreBug",
+            format!("object store {method}(\"{path}\") failed with a {name}: {message}"),
+        ),
+        _ => {
+            let shown = if code.is_empty() {
+                message
+            } else {
+                format!("{message} (code {code})")
+            };
+            transient(shared, method, path, shown)
+        }
+    }
+}
+
+/// A transient failure, which SlateDB retries (bounded): logged at warn, with the call and key.
+fn transient(shared: &Shared, method: &str, path: &str, message: String) -> object_store::Error {
+    if let Some(warn) = shared.warn.as_ref() {
+        let line = format!(
+            "Object store {method}(\"{path}\") failed: {message}. Treated as transient: SlateDB retries it with \
+             backoff, at most {} times (setting objectStoreMaxRetries), then fails the call.",
+            shared.max_retries,
+        );
+        let _ = warn.call1(&JsValue::NULL, &line.into());
+    }
+    object_store::Error::Generic {
+        store: STORE_NAME,
+        source: Box::new(JsFailure(message)),
+    }
+}
+
+/// The code of a call made after [`JsObjectStore::shut_off`].
+const SHUT_OFF_CODE: &str = "ShutOff";
+
+/// Calls `store[method](...args)` and awaits the returned promise (or value); `path` names the
+/// key (or prefix) for errors and log lines.
+async fn call(shared: &Shared, method: &str, path: &str, args: &[JsValue]) -> Result<JsValue> {
+    if shared.shut_off.load(Ordering::SeqCst) {
+        return Err(permanent(
+            SHUT_OFF_CODE,
+            format!(
+                "object store {method}(\"{path}\") refused: this database's open failed, and what it \
+                 had started is being stopped"
+            ),
+        ));
+    }
+    let _in_flight = InFlight::start(&shared.in_flight);
+    let store: &JsValue = &shared.store;
+    let func: Function = Reflect::get(store, &method.into())
+        .and_then(|f| f.dyn_into::<Function>().map_err(JsValue::from))
+        .map_err(|e| map_error(shared, method, path, e))?;
     let args: Array = args.iter().collect();
     // A method that throws before returning a promise is broken, not unavailable: don't retry.
     let returned = func.apply(store, &args).map_err(|thrown| {
-        let message = Reflect::get(&thrown, &"message".into())
-            .ok()
-            .and_then(|m| m.as_string())
-            .unwrap_or_else(|| format!("{thrown:?}"));
-        crate::error::js_error(
+        let message = string_prop(&thrown, "message").unwrap_or_else(|| format!("{thrown:?}"));
+        permanent(
             "InvalidArgument",
-            &format!("object store method {method}() threw: {message}"),
+            format!("object store method {method}() threw: {message}"),
         )
     })?;
-    JsFuture::from(Promise::resolve(&returned)).await
+    let answer = JsFuture::from(Promise::resolve(&returned));
+    let Some(timeout_ms) = shared.timeout_ms else {
+        return answer.await.map_err(|e| map_error(shared, method, path, e));
+    };
+    let mut timer = Timer::start(timeout_ms);
+    match futures::future::select(answer, &mut timer.fired).await {
+        futures::future::Either::Left((answered, _)) => {
+            answered.map_err(|e| map_error(shared, method, path, e))
+        }
+        futures::future::Either::Right(_) => Err(transient(
+            shared,
+            method,
+            path,
+            format!("no answer within {timeout_ms} ms (setting objectStoreTimeout)"),
+        )),
+    }
 }
 
 fn get_prop(obj: &JsValue, name: &str) -> JsValue {
@@ -178,16 +372,25 @@ fn list_prefix(prefix: Option<&Path>) -> String {
 }
 
 impl JsObjectStore {
-    async fn list_all(&self, prefix: String, offset: Option<String>) -> Result<Vec<ObjectMeta>> {
-        let store = self.store.clone();
+    /// Every object under `prefix` (a whole-segment prefix ending in `/`), after `offset`.
+    pub(crate) async fn list_all(
+        &self,
+        prefix: String,
+        offset: Option<String>,
+    ) -> Result<Vec<ObjectMeta>> {
+        let shared = self.shared.clone();
         SendWrapper::new(async move {
             let options = Object::new();
             if let Some(offset) = &offset {
                 let _ = Reflect::set(&options, &"offset".into(), &offset.into());
             }
-            let listed = call(&store, "list", &[prefix.clone().into(), options.into()])
-                .await
-                .map_err(|e| map_error(&prefix, e))?;
+            let listed = call(
+                &shared,
+                "list",
+                &prefix,
+                &[prefix.clone().into(), options.into()],
+            )
+            .await?;
             let listed: Array = listed
                 .dyn_into()
                 .map_err(|_| object_store::Error::Generic {
@@ -224,7 +427,7 @@ impl ObjectStore for JsObjectStore {
         payload: PutPayload,
         opts: PutOptions,
     ) -> Result<PutResult> {
-        let store = self.store.clone();
+        let shared = self.shared.clone();
         let key = location.as_ref().to_string();
         let mut data = Vec::with_capacity(payload.content_length());
         payload
@@ -254,12 +457,12 @@ impl ObjectStore for JsObjectStore {
             );
             let bytes = Uint8Array::from(data.as_slice());
             let result = call(
-                &store,
+                &shared,
                 "put",
+                &key,
                 &[key.clone().into(), bytes.into(), options.into()],
             )
-            .await
-            .map_err(|e| map_error(&key, e))?;
+            .await?;
             Ok(PutResult {
                 e_tag: opt_string(&result, "etag"),
                 version: opt_string(&result, "version"),
@@ -283,13 +486,11 @@ impl ObjectStore for JsObjectStore {
     }
 
     async fn get_opts(&self, location: &Path, options: GetOptions) -> Result<GetResult> {
-        let store = self.store.clone();
+        let shared = self.shared.clone();
         let key = location.as_ref().to_string();
         SendWrapper::new(async move {
             if options.head {
-                let head = call(&store, "head", &[key.clone().into()])
-                    .await
-                    .map_err(|e| map_error(&key, e))?;
+                let head = call(&shared, "head", &key, &[key.clone().into()]).await?;
                 let meta = meta_from_js(&head, &key);
                 options.check_preconditions(&meta)?;
                 return Ok(GetResult {
@@ -302,6 +503,22 @@ impl ObjectStore for JsObjectStore {
             }
             let js_options = Object::new();
             if let Some(range) = &options.range {
+                // SlateDB takes ranges from what it read (indexes, footers); one past what a JS
+                // number can hold came from damaged bytes, and no store could serve it.
+                let (first, last) = match range {
+                    GetRange::Bounded(Range { start, end }) => (*start, *end),
+                    GetRange::Offset(start) => (*start, *start),
+                    GetRange::Suffix(n) => (*n, *n),
+                };
+                if first.max(last) > MAX_SAFE_INTEGER {
+                    return Err(permanent(
+                        "InvalidRange",
+                        format!(
+                            "range read of \"{key}\" at {first}..{last}, past any object's size: the range was read \
+                             from damaged data"
+                        ),
+                    ));
+                }
                 let r = Object::new();
                 match range {
                     GetRange::Bounded(Range { start, end }) => {
@@ -318,9 +535,7 @@ impl ObjectStore for JsObjectStore {
                 }
                 let _ = Reflect::set(&js_options, &"range".into(), &r);
             }
-            let got = call(&store, "get", &[key.clone().into(), js_options.into()])
-                .await
-                .map_err(|e| map_error(&key, e))?;
+            let got = call(&shared, "get", &key, &[key.clone().into(), js_options.into()]).await?;
             let meta = meta_from_js(&get_prop(&got, "meta"), &key);
             options.check_preconditions(&meta)?;
             let data: Uint8Array =
@@ -353,14 +568,12 @@ impl ObjectStore for JsObjectStore {
         let this = self.clone();
         locations
             .map(move |location| {
-                let store = this.store.clone();
+                let shared = this.shared.clone();
                 async move {
                     let location = location?;
                     let key = location.as_ref().to_string();
                     SendWrapper::new(async move {
-                        call(&store, "delete", &[key.clone().into()])
-                            .await
-                            .map_err(|e| map_error(&key, e))
+                        call(&shared, "delete", &key, &[key.clone().into()]).await
                     })
                     .await?;
                     Ok(location)
@@ -406,20 +619,15 @@ impl ObjectStore for JsObjectStore {
     }
 
     async fn copy_opts(&self, from: &Path, to: &Path, options: CopyOptions) -> Result<()> {
-        let store = self.store.clone();
+        let shared = self.shared.clone();
         let from = from.as_ref().to_string();
         let to = to.as_ref().to_string();
         let if_not_exists = matches!(options.mode, CopyMode::Create);
         SendWrapper::new(async move {
             let js_options = Object::new();
             let _ = Reflect::set(&js_options, &"ifNotExists".into(), &if_not_exists.into());
-            call(
-                &store,
-                "copy",
-                &[from.clone().into(), to.clone().into(), js_options.into()],
-            )
-            .await
-            .map_err(|e| map_error(&to, e))?;
+            let args: [JsValue; 3] = [from.clone().into(), to.clone().into(), js_options.into()];
+            call(&shared, "copy", &to, &args).await?;
             Ok(())
         })
         .await

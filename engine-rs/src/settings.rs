@@ -6,14 +6,55 @@
 use serde_json::Value;
 use slatedb::Settings;
 
+/// Default retry bound of an object-store call: SlateDB waits 100 ms, doubling up to 1 s, between
+/// attempts, so 20 retries give up after about 17 s. (SlateDB's own default is unbounded: a store
+/// that keeps failing would make every call, open included, wait forever.)
+pub const DEFAULT_OBJECT_STORE_MAX_RETRIES: u32 = 20;
+
+/// The most retries allowed (about 17 minutes of a failing store).
+const MAX_OBJECT_STORE_MAX_RETRIES: u64 = 1000;
+
 /// Defaults for wasm: memory is a single linear space (4 GiB at most, far less on edge runtimes)
 /// and SSTs are buffered whole before upload, so sizes are smaller than SlateDB's native defaults.
+/// Object-store retries are bounded.
 fn wasm_defaults() -> Value {
     serde_json::json!({
         "l0_sst_size_bytes": 4 * 1024 * 1024,
         "max_unflushed_bytes": 64 * 1024 * 1024,
         "compactor_options": { "worker": { "max_sst_size": 16 * 1024 * 1024 } },
+        "object_store_max_retries": DEFAULT_OBJECT_STORE_MAX_RETRIES,
+        "garbage_collector_options": {
+            "manifest_options": gc_directory(),
+            "wal_options": gc_directory(),
+            "compacted_options": gc_directory(),
+            "compactions_options": gc_directory(),
+        },
     })
+}
+
+/// How often the garbage collector looks at each directory, and the least age of an object it
+/// deletes. SlateDB's defaults (every 60 s, 5 minutes) let a partition that rewrites its keys
+/// often hold many times its live data: WAL and compacted SSTs, and the old manifests that keep
+/// compacted SSTs referenced, pile up for the whole minimum age. With these, an unreferenced object
+/// is deleted 30 to 45 s after it was written. The age still covers what it is there for: an SST
+/// written but not yet in the manifest (the compactor's and flusher's own guards cover it too) and
+/// a stalled, fenced writer (the lease and fencing cover it too). The WAL fence objects stay as
+/// SlateDB leaves them (never deleted).
+fn gc_directory() -> Value {
+    serde_json::json!({ "interval": "15s", "min_age": "30s" })
+}
+
+/// Checks what the engine requires beyond SlateDB's own validation: a bounded retry count.
+fn check_bounds(value: &Value) -> Result<(), String> {
+    match value.get("object_store_max_retries") {
+        Some(Value::Number(n)) if n.as_u64().is_some_and(|n| n <= MAX_OBJECT_STORE_MAX_RETRIES) => Ok(()),
+        other => Err(format!(
+            "setting \"object_store_max_retries\" (objectStoreMaxRetries) must be a whole number of retries from 0 to \
+             {MAX_OBJECT_STORE_MAX_RETRIES} (default {DEFAULT_OBJECT_STORE_MAX_RETRIES}), got {}: unbounded retries would let \
+             a failing object store make calls wait forever",
+            other.map_or("nothing".to_string(), |v| v.to_string())
+        )),
+    }
 }
 
 fn snake_case(key: &str) -> String {
@@ -88,14 +129,57 @@ fn merge_into(base: &mut Value, overrides: &Value) -> Result<(), String> {
     merge(base, overrides, "")
 }
 
-/// Builds `Settings` from SlateDB's defaults, then wasm defaults, then the caller's JSON.
-pub fn settings_from_json(json: Option<&str>) -> Result<Settings, String> {
+/// Settings of the engine itself (not SlateDB's), given in the same JSON object.
+pub struct EngineSettings {
+    /// `objectStoreTimeout`: a call to the JS object store not answered within this many ms fails
+    /// as transient (and SlateDB retries it, bounded), so a store that stalls cannot hang a call.
+    pub object_store_timeout_ms: u32,
+}
+
+/// Default of `objectStoreTimeout`: long enough for a 64 MiB upload over a slow link.
+pub const DEFAULT_OBJECT_STORE_TIMEOUT_MS: u32 = 60_000;
+const OBJECT_STORE_TIMEOUT_RANGE_MS: (u64, u64) = (100, 3_600_000);
+
+/// Takes the engine's own keys out of the caller's settings.
+fn take_engine_settings(overrides: &mut Value) -> Result<EngineSettings, String> {
+    let mut engine = EngineSettings {
+        object_store_timeout_ms: DEFAULT_OBJECT_STORE_TIMEOUT_MS,
+    };
+    let Value::Object(map) = overrides else {
+        return Ok(engine);
+    };
+    for key in ["objectStoreTimeout", "object_store_timeout"] {
+        let Some(value) = map.remove(key) else {
+            continue;
+        };
+        let (least, most) = OBJECT_STORE_TIMEOUT_RANGE_MS;
+        let ms = value.as_u64().filter(|ms| (least..=most).contains(ms)).ok_or_else(|| {
+            format!(
+                "setting \"objectStoreTimeout\" must be a whole number of milliseconds from {least} to {most} \
+                 (default {DEFAULT_OBJECT_STORE_TIMEOUT_MS}), got {value}"
+            )
+        })?;
+        engine.object_store_timeout_ms = ms as u32;
+    }
+    Ok(engine)
+}
+
+/// Builds `Settings` from SlateDB's defaults, then wasm defaults, then the caller's JSON; and the
+/// engine's own settings from the same JSON.
+pub fn settings_from_json(json: Option<&str>) -> Result<(Settings, EngineSettings), String> {
     let mut value = serde_json::to_value(Settings::default()).map_err(|e| e.to_string())?;
     merge_into(&mut value, &wasm_defaults())?;
+    let mut engine = EngineSettings {
+        object_store_timeout_ms: DEFAULT_OBJECT_STORE_TIMEOUT_MS,
+    };
     if let Some(json) = json.filter(|j| !j.trim().is_empty()) {
-        let overrides: Value =
+        let mut overrides: Value =
             serde_json::from_str(json).map_err(|e| format!("settings are not valid JSON: {e}"))?;
+        engine = take_engine_settings(&mut overrides)?;
         merge_into(&mut value, &overrides)?;
     }
-    serde_json::from_value(value).map_err(|e| format!("invalid SlateDB settings: {e}"))
+    check_bounds(&value)?;
+    let settings =
+        serde_json::from_value(value).map_err(|e| format!("invalid SlateDB settings: {e}"))?;
+    Ok((settings, engine))
 }

@@ -120,6 +120,41 @@ export function engineSuite(runnerTest, assert, makeStore) {
     });
   });
 
+  test('a scan returns every entry however many pages of bytes it spans (3,000 entries of 1.1 KB)', async () => {
+    await withDb(makeStore, async (db) => {
+      const N = 3000;
+      const key = (i) => `key-${String(i).padStart(5, '0')}`;
+      const value = (i) => `${i}:`.padEnd(1100, 'v');
+      for (let i = 0; i < N; i += 500) {
+        const batch = new WriteBatch();
+        for (let j = i; j < i + 500; j++) batch.put(b(key(j)), b(value(j)));
+        await db.write(batch);
+      }
+      const check = async (when) => {
+        for (const reverse of [false, true]) {
+          const keys = [];
+          for await (const [k, v] of db.scan({ reverse })) {
+            const i = keys.length;
+            const want = reverse ? N - 1 - i : i;
+            if (s(k) !== key(want)) assert.unreachable(`${when}, reverse=${reverse}: entry ${i} is ${s(k)}, expected ${key(want)}`);
+            if (i % 499 === 0) assert.is(s(v), value(want));
+            keys.push(k);
+          }
+          assert.is(keys.length, N, `${when}, reverse=${reverse}: every entry`);
+          let bounded = 0;
+          for await (const _ of db.scan({ gte: b(key(100)), lt: b(key(2900)), reverse })) bounded++;
+          assert.is(bounded, 2800, `${when}, reverse=${reverse}: a bounded scan`);
+          let limited = 0;
+          for await (const _ of db.scan({ reverse, limit: 2500 })) limited++;
+          assert.is(limited, 2500, `${when}, reverse=${reverse}: a limit above a page`);
+        }
+      };
+      await check('in the memtable');
+      await db.flush('memtable');
+      await check('after a memtable flush');
+    });
+  });
+
   test('ranges that can hold no key are empty scans, and the database stays usable', async () => {
     await withDb(makeStore, async (db) => {
       await db.put(b('b'), b('1'));

@@ -706,6 +706,36 @@ export function stateSuite(test, assert, makeEnv) {
     assert.is(await keys('d', 'a', true), '');
   });
 
+  scenario('§8.4 iterItems returns every entry of a range larger than any page (3,000 entries of 1.1 KB), before and after reassignment', async ({ partition }) => {
+    const { store, partition: p } = await partition();
+    const N = 3000;
+    const key = (i) => `k${String(i).padStart(5, '0')}`;
+    const value = (i) => `${i}:`.padEnd(1100, 'v');
+    for (let i = 0; i < N; i += 1000) {
+      await commit(p, (tx) => {
+        for (let j = i; j < i + 1000; j++) tx.setBytes(bytes(key(j)), bytes(value(j)), DEFAULT_PREFIX);
+      });
+    }
+    const readAll = async (opened, when) => {
+      for (const backwards of [false, true]) {
+        const keys = [];
+        for await (const [k, v] of opened.iterItems(undefined, undefined, { backwards })) {
+          const want = backwards ? N - 1 - keys.length : keys.length;
+          if (text(k) !== key(want)) assert.ok(false, `${when}, backwards=${backwards}: entry ${keys.length} is ${text(k)}, expected ${key(want)}`);
+          if (keys.length % 997 === 0) assert.is(text(v), value(want));
+          keys.push(k);
+        }
+        assert.is(keys.length, N, `${when}, backwards=${backwards}: every entry`);
+      }
+      const tx = opened.begin();
+      const values = await Promise.all([0, 1277, 2999].map((i) => tx.getBytes(bytes(key(i)), DEFAULT_PREFIX)));
+      assert.equal(values.map((v) => text(v)), [value(0), value(1277), value(2999)]);
+    };
+    await readAll(p, 'after the writes');
+    await store.revokePartition(0);
+    await readAll(await store.assignPartition(0), 'after reassignment');
+  });
+
   scenario('§8.2 data survives revoke and reassignment, and a new manager on the same directory', async ({ manager }) => {
     const first = manager({ groupId: 'g' });
     const store = first.registerStore('topic');

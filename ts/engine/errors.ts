@@ -5,13 +5,16 @@ import { StreamstateError } from '../errors.js';
  * - `CLOSED`: the database was closed; open it again.
  * - `FENCED`: a newer writer opened the same database and fenced this one; close this handle.
  * - `PANICKED`: a background task failed; close and reopen.
- * - `UNAVAILABLE`: the object store failed; retry.
+ * - `UNAVAILABLE`: the object store kept failing (or did not answer within `objectStoreTimeout`)
+ *   through `objectStoreMaxRetries` retries; retry once it is back.
  * - `INVALID_ARGUMENT`: a bad key, range, batch, setting or object store; fix the call.
- * - `DATA_CORRUPTION`: stored objects are corrupted or unreadable.
+ * - `DATA_CORRUPTION`: stored objects are corrupted or unreadable (a bad checksum, a truncated
+ *   object, a gap in the WAL, a damaged local file, WAL or SSTs without a manifest).
  * - `TRANSACTION_CONFLICT`: a transaction conflicted; retry it.
  * - `ENGINE_NOT_LOADED`: the wasm could not be loaded (see the message for the entry point to use).
  * - `ENGINE_TRAPPED`: the wasm instance crashed; restart the process (and report it: it is a bug).
- * - `INTERNAL`: a bug in SlateDB or streamstate.
+ * - `INTERNAL`: a bug in SlateDB or streamstate, or in the object store (a `ReferenceError` or
+ *   `SyntaxError` it threw, which is never retried).
  */
 export type SlateDbErrorCode =
   | 'CLOSED'

@@ -1,6 +1,7 @@
 import { assertObjectStore, type ObjectStore } from '../object-stores/object-store.js';
 import { SlateDbError, toSlateDbError } from './errors.js';
 import type { Database as RawDatabase, ScanIterator as RawIterator } from '../../pkg/streamstate_engine.js';
+import { getLogger, type Logger } from '../logging.js';
 import { loadEngine } from './wasm.js';
 import { checkKey, checkValue, WriteBatch } from './write-batch.js';
 
@@ -15,7 +16,15 @@ import { checkKey, checkValue, WriteBatch } from './write-batch.js';
  * - `compressionCodec`: `"snappy"`, `"lz4"` or `"zlib"` (any case; pure-Rust codecs; zstd is not
  *   built in, so a database written natively with zstd cannot be read here).
  * - `compactorOptions` (`pollInterval`, `maxConcurrentCompactions`, `worker.maxSstSize`...),
- *   `garbageCollectorOptions`, or `null` to turn either off.
+ *   `garbageCollectorOptions`, or `null` to turn either off. The garbage collector runs by
+ *   default: every 15 s it deletes WAL SSTs, compacted SSTs, manifests and compaction records
+ *   that nothing references and that are older than 30 s (SlateDB's own defaults, 60 s and 5
+ *   minutes, let a busy partition hold many times its live data).
+ * - `objectStoreMaxRetries` (default 20, at most 1000): retries of an object-store call that failed
+ *   with a transient error (SlateDB waits 100 ms, doubling to 1 s, between them: about 17 s in
+ *   all); each is logged at warn; then the call fails with `UNAVAILABLE`.
+ * - `objectStoreTimeout` (streamstate's own; default 60 000 ms, 100 to 3 600 000): a call the
+ *   object store has not answered by then fails as transient, so a stalled store cannot hang a call.
  */
 export type SlateDbSettings = Record<string, unknown>;
 
@@ -35,6 +44,11 @@ export interface SlateDbOpenOptions {
    * flushed data do not go back to the object store. Default 64 MiB; `0` turns the cache off.
    */
   cacheBytes?: number;
+  /**
+   * Where the engine logs: each object-store failure it retries (at warn, with the call, the key
+   * and the error). Default: the logger installed with `setLogger`.
+   */
+  logger?: Logger;
 }
 
 /** Per-write options. */
@@ -148,10 +162,15 @@ export class SlateDb {
    * Opens the database at `path` in `options.objectStore`, creating it if absent and replaying
    * its WAL (so everything acknowledged as durable before a crash is back).
    * @param path - the database's key prefix in the store, e.g. `"orders/0"`
+   * A failed open leaves nothing running: what the engine had started stops, and touches no
+   * object after the open has failed.
    * @throws SlateDbError `INVALID_ARGUMENT` for a bad path, settings or object store, an unknown
    *   option, an `awaitDurable` that is not a boolean or a `cacheBytes` that is not a whole,
    *   non-negative number;
-   *   `DATA_CORRUPTION` for unreadable stored data; `UNAVAILABLE` when the store fails.
+   *   `DATA_CORRUPTION` for unreadable stored data (a bad checksum, a truncated object, a damaged
+   *   local file, WAL or SSTs without a manifest); `UNAVAILABLE` when the store keeps failing (after
+   *   `objectStoreMaxRetries` retries); `INTERNAL` when the store fails with a programming error
+   *   (a `ReferenceError` or `SyntaxError`, never retried).
    */
   static async open(path: string, options: SlateDbOpenOptions): Promise<SlateDb> {
     if (typeof path !== 'string' || path.replace(/^\/+|\/+$/g, '') === '') {
@@ -184,6 +203,7 @@ export class SlateDb {
         `cacheBytes must be a whole, non-negative number of bytes (0 turns the cache off), got ${typeof cacheBytes === 'number' ? cacheBytes : typeof cacheBytes}`,
       );
     }
+    const logger = options.logger ?? getLogger();
     const engine = await loadEngine();
     const raw = await engineCall(() =>
       engine.Database.open(
@@ -191,6 +211,7 @@ export class SlateDb {
         options.objectStore,
         settings === undefined ? undefined : JSON.stringify(settings),
         cacheBytes,
+        (message: string) => logger.warn(`${message} (SlateDB database "${path}")`),
       ),
     );
     return new SlateDb(raw, options.awaitDurable ?? true);
@@ -357,11 +378,16 @@ class PagedScan implements AsyncIterator<[Uint8Array, Uint8Array]> {
       this.#iterator ??= await this.#open();
       const want = Math.min(this.#pageSize, this.#remaining);
       const iterator = this.#iterator;
-      const page = (await engineCall(() => iterator.nextPage(want, PAGE_BYTES))) as Uint8Array;
+      // The engine says where the scan ends (the page's flag byte). A page holding fewer entries
+      // than asked is not the end: pages are also cut at PAGE_BYTES.
+      do {
+        const page = (await engineCall(() => iterator.nextPage(want, PAGE_BYTES))) as Uint8Array;
+        const { entries, end } = decodePage(page);
+        this.#buffer = entries;
+        this.#done = end;
+      } while (this.#buffer.length === 0 && !this.#done);
       this.#pageSize = Math.min(this.#pageSize * 4, MAX_PAGE);
-      this.#buffer = decodePage(page);
       this.#at = 0;
-      if (this.#buffer.length < want) this.#done = true;
       if (this.#buffer.length === 0) return this.#finish();
     }
     this.#remaining -= 1;
@@ -388,10 +414,19 @@ class PagedScan implements AsyncIterator<[Uint8Array, Uint8Array]> {
   }
 }
 
-function decodePage(page: Uint8Array): [Uint8Array, Uint8Array][] {
+/** First byte of an engine page: more may follow / the scan is finished (engine-rs/src/iterator.rs). */
+const PAGE_MORE = 0;
+const PAGE_END = 1;
+
+/** Decodes one engine page: its flag byte, then `klen | key | vlen | value` entries. */
+function decodePage(page: Uint8Array): { entries: [Uint8Array, Uint8Array][]; end: boolean } {
+  const flag = page[0];
+  if (page.length === 0 || (flag !== PAGE_MORE && flag !== PAGE_END)) {
+    throw new SlateDbError('INTERNAL', `the engine returned a scan page without its end flag (${page.length} bytes); this is a bug, please report it`);
+  }
   const view = new DataView(page.buffer, page.byteOffset, page.byteLength);
   const entries: [Uint8Array, Uint8Array][] = [];
-  let at = 0;
+  let at = 1;
   while (at < page.length) {
     const klen = view.getUint32(at, true);
     const key = page.subarray(at + 4, at + 4 + klen);
@@ -401,5 +436,5 @@ function decodePage(page: Uint8Array): [Uint8Array, Uint8Array][] {
     at += 4 + vlen;
     entries.push([key, value]);
   }
-  return entries;
+  return { entries, end: flag === PAGE_END };
 }

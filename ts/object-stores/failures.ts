@@ -52,3 +52,11 @@ export function invalidRange(key: string, detail: string, cause?: unknown): Obje
 export function invalidArgument(key: string, detail: string, cause?: unknown): ObjectStoreError {
   return new ObjectStoreError('InvalidArgument', key, detail, { cause });
 }
+
+/**
+ * The object exists but its stored bytes cannot be read as an object (damaged outside the store).
+ * `detail` says what is wrong and what to do.
+ */
+export function dataCorruption(key: string, detail: string, cause?: unknown): ObjectStoreError {
+  return new ObjectStoreError('DataCorruption', key, detail, { cause });
+}

@@ -15,6 +15,8 @@
  * @module
  */
 
+import { dataCorruption } from './failures.js';
+
 const MAGIC = new Uint8Array([0x89, 0x53, 0x53, 0x4f, 0x42, 0x4a, 0x31, 0x0a]);
 const FIXED_BYTES = MAGIC.length + 4;
 
@@ -40,22 +42,22 @@ export function encodeHeader(header: ObjectHeader): Uint8Array {
 /**
  * How many bytes the header occupies, from the first bytes of a file; `undefined` when `prefix` is
  * too short to tell (read at least {@link HEADER_PROBE_BYTES}).
- * @throws Error when the file is not a streamstate object
+ * @throws ObjectStoreError `DataCorruption` when the file is not a streamstate object
  */
-export function headerLength(prefix: Uint8Array, path: string): number | undefined {
+export function headerLength(prefix: Uint8Array, path: string, key: string): number | undefined {
   if (prefix.length < FIXED_BYTES) {
     if (MAGIC.subarray(0, prefix.length).every((b, i) => prefix[i] === b)) return undefined;
-    throw notAnObject(path);
+    throw notAnObject(path, key);
   }
-  if (!MAGIC.every((b, i) => prefix[i] === b)) throw notAnObject(path);
+  if (!MAGIC.every((b, i) => prefix[i] === b)) throw notAnObject(path, key);
   return FIXED_BYTES + new DataView(prefix.buffer, prefix.byteOffset).getUint32(MAGIC.length);
 }
 
 /**
  * Decode the header from the first `length` bytes of a file (`length` from {@link headerLength}).
- * @throws Error when the header is damaged
+ * @throws ObjectStoreError `DataCorruption` when the header is damaged
  */
-export function decodeHeader(bytes: Uint8Array, length: number, path: string): ObjectHeader {
+export function decodeHeader(bytes: Uint8Array, length: number, path: string, key: string): ObjectHeader {
   try {
     const parsed = JSON.parse(new TextDecoder().decode(bytes.subarray(FIXED_BYTES, length)));
     if (typeof parsed.etag === 'string' && parsed.metadata && typeof parsed.metadata === 'object') {
@@ -64,11 +66,16 @@ export function decodeHeader(bytes: Uint8Array, length: number, path: string): O
   } catch {
     // fall through to the same error as a structurally wrong header
   }
-  throw new Error(`${path}: damaged streamstate object header; the file was changed outside the store`);
+  throw dataCorruption(
+    key,
+    `${path}: damaged streamstate object header; the file was changed outside the store. Restore it from ` +
+      'a backup, or delete it (a SlateDB database holding it reads as corrupted: recreate it)',
+  );
 }
 
-function notAnObject(path: string): Error {
-  return new Error(
+function notAnObject(path: string, key: string): Error {
+  return dataCorruption(
+    key,
     `${path} is not an object written by LocalFileObjectStore (no streamstate header); remove it, ` +
       'or keep foreign files outside the store root',
   );

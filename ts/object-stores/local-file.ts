@@ -23,7 +23,7 @@ import {
   resolvePutMode,
   resolveRange,
 } from './arguments.js';
-import { alreadyExists, invalidArgument, notFound, preconditionFailed } from './failures.js';
+import { alreadyExists, dataCorruption, invalidArgument, notFound, preconditionFailed } from './failures.js';
 import { compareKeys } from './key-order.js';
 import {
   asDirent,
@@ -245,8 +245,12 @@ export class LocalFileObjectStore implements ObjectStore {
             await opened.handle.close();
             return metaOf(key, opened);
           },
-          (error) => {
+          async (error) => {
             if (error?.code === 'NotFound') return undefined;
+            // A damaged object is still an object: list it (size of the whole file, no etag), as a
+            // listing that reads no contents would, so it can be found and deleted; reading it
+            // fails with DataCorruption.
+            if (error?.code === 'DataCorruption') return this.#damagedMeta(fs, key);
             throw error;
           },
         );
@@ -378,8 +382,8 @@ export class LocalFileObjectStore implements ObjectStore {
       const fileSize = Number(stats.size);
       let probe = new Uint8Array(Math.min(fileSize, HEADER_PROBE_BYTES));
       await readFully(handle, probe, 0, path.file);
-      const length = headerLength(probe, path.file);
-      if (length === undefined || length > fileSize) throw headerTruncated(path.file);
+      const length = headerLength(probe, path.file, path.key);
+      if (length === undefined || length > fileSize) throw headerTruncated(path.file, path.key);
       if (length > probe.length) {
         const longer = new Uint8Array(length);
         longer.set(probe);
@@ -388,7 +392,7 @@ export class LocalFileObjectStore implements ObjectStore {
       }
       return {
         handle,
-        header: decodeHeader(probe, length, path.file),
+        header: decodeHeader(probe, length, path.file, path.key),
         dataStart: length,
         size: fileSize - length,
         lastModified: Math.floor(Number(stats.mtimeMs)),
@@ -396,6 +400,16 @@ export class LocalFileObjectStore implements ObjectStore {
       };
     } catch (error) {
       await handle.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async #damagedMeta(fs: FileSystemPromisesLike, key: string): Promise<ObjectMeta | undefined> {
+    try {
+      const stats = await fs.stat(this.#pathOf(key).file);
+      return { key, size: Number(stats.size), lastModified: Math.floor(Number(stats.mtimeMs)) };
+    } catch (error) {
+      if (['ENOENT', 'ENOTDIR'].includes(errorCode(error) ?? '')) return undefined;
       throw error;
     }
   }
@@ -500,8 +514,12 @@ function prefixConflict(key: string, cause: unknown) {
   );
 }
 
-function headerTruncated(file: string): Error {
-  return new Error(`${file}: streamstate object header is cut short; the file was changed outside the store`);
+function headerTruncated(file: string, key: string): Error {
+  return dataCorruption(
+    key,
+    `${file}: streamstate object header is cut short; the file was changed outside the store. Restore it ` +
+      'from a backup, or delete it (a SlateDB database holding it reads as corrupted: recreate it)',
+  );
 }
 
 function ignoreMissing(error: unknown): void {

@@ -116,16 +116,20 @@ export interface ObjectStore {
 /**
  * The failures the engine distinguishes. `NotFound`, `AlreadyExists` and `Precondition` are answers
  * SlateDB acts on; `InvalidRange` and `InvalidArgument` are permanent failures it reports without
- * retrying. Any other error (a network failure, a throttled request) is treated as transient and
- * retried by SlateDB with backoff (bounded by the `objectStoreMaxRetries` setting; unbounded by
- * default), as is any rejection that carries no code.
+ * retrying; `DataCorruption` (the object is there but its stored bytes cannot be read, e.g. a local
+ * file damaged outside the store) is permanent too, and the engine reports it as
+ * `DATA_CORRUPTION`. Any other error (a network failure, a throttled request, a rejection that
+ * carries no code) is treated as transient and retried by SlateDB with backoff, at most
+ * `objectStoreMaxRetries` times (default 20, about 17 s), each retry logged at warn; then it fails
+ * the call. A `ReferenceError` or `SyntaxError` (a bug, never transient) is not retried.
  */
 export type ObjectStoreErrorCode =
   | 'NotFound'
   | 'AlreadyExists'
   | 'Precondition'
   | 'InvalidRange'
-  | 'InvalidArgument';
+  | 'InvalidArgument'
+  | 'DataCorruption';
 
 /**
  * An object-store failure the engine (and callers) can classify by its {@link code}. Part of the one

@@ -8,6 +8,7 @@
 import type { SlateDbSettings } from '../engine/slatedb.js';
 import { checkObjectStoreLocationOptions, parseObjectStoreLocation, type ObjectStoreLocationOptions } from '../object-stores/location.js';
 import { OBJECT_STORE_METHODS, type ObjectStore } from '../object-stores/object-store.js';
+import { leaseTimingProblem } from '../backends/slatedb/slatedb-settings.js';
 import { InvalidOptionsError } from './errors.js';
 import { dumps as jsonDumps, loads as jsonLoads, type Dumps, type Loads } from './serialization.js';
 import { withRedactedPrinting } from '../object-stores/redact.js';
@@ -176,11 +177,11 @@ export interface SlateDBTuning {
    */
   awaitDurable?: boolean;
   /**
-   * How long a partition's exclusive lease lives without renewal, in ms. Default 10 000. A killed
-   * process's partitions can be opened elsewhere this long after it died.
+   * How long a partition's exclusive lease lives without renewal, in ms: 1 000 (1 s) to 86 400 000
+   * (1 day). Default 10 000. A killed process's partitions can be opened elsewhere this long after it died.
    */
   lockTtlMs?: number;
-  /** How often the lease is renewed, in ms; below `lockTtlMs`. Default `lockTtlMs / 3`. */
+  /** How often the lease is renewed, in ms: 100 to `lockTtlMs / 2`. Default `lockTtlMs / 3`. */
   lockRenewIntervalMs?: number;
   /**
    * SlateDB settings passed through to the engine, e.g. `{ flushInterval: 100, l0SstSizeBytes:
@@ -279,17 +280,14 @@ export function resolveRocksDBOptions(options: RocksDBOptions | undefined, label
  * @param options - the options (omitted: all defaults)
  * @param label - what they are, for messages
  * @returns frozen options with every field set (`lockRenewIntervalMs` defaults to a third of `lockTtlMs`)
- * @throws InvalidOptionsError on an unknown field, a wrong value, or a renewal interval not below the lease's time to live
+ * @throws InvalidOptionsError on an unknown field, a wrong value, or lease timings out of range (see `leaseTimingProblem`)
  */
 export function resolveSlateDBOptions(options: SlateDBOptions | undefined, label = 'slatedbOptions'): ResolvedSlateDBOptions {
   const resolved = withPrivateObjectStoreOptions(resolveOptions(options, { ...STORE_OPTION_RULES, ...SLATEDB_RULES }, label));
   const lockTtlMs = resolved.lockTtlMs as number;
   const lockRenewIntervalMs = (resolved.lockRenewIntervalMs as number | undefined) ?? lockTtlMs / 3;
-  if (lockRenewIntervalMs >= lockTtlMs) {
-    throw new InvalidOptionsError(
-      `${label}.lockRenewIntervalMs (${lockRenewIntervalMs}) must be below ${label}.lockTtlMs (${lockTtlMs}), so the lease is renewed before it expires.`,
-    );
-  }
+  const leaseProblem = leaseTimingProblem(lockTtlMs, lockRenewIntervalMs, `${label}.`);
+  if (leaseProblem !== undefined) throw new InvalidOptionsError(`${leaseProblem}.`);
   return Object.freeze({ ...resolved, lockRenewIntervalMs }) as unknown as ResolvedSlateDBOptions;
 }
 

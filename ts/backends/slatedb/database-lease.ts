@@ -21,7 +21,7 @@
 import { SlateDBLockError, StreamstateError } from '../../errors.js';
 import type { Logger } from '../../logging.js';
 import { ObjectStoreError, type ObjectStore } from '../../object-stores/object-store.js';
-import { SlateDBLeaseLostError, SlateDBLeaseUnreadableError } from './errors.js';
+import { SlateDBLeaseLostError, SlateDBLeaseUnconfirmedError, SlateDBLeaseUnreadableError } from './errors.js';
 
 /** What the lease object holds (JSON). */
 export interface LeaseRecord {
@@ -66,6 +66,8 @@ export class DatabaseLease {
   #renewals: number;
   #lost: SlateDBLeaseLostError | undefined;
   #renewing: Promise<void> | undefined;
+  /** What the last renewal did: how long it took, and its failure when it failed. */
+  #lastRenewal: { tookMs: number; error?: unknown } | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
   #released = false;
 
@@ -154,6 +156,8 @@ export class DatabaseLease {
    * Make sure the lease is still held before a write: renews it at once when the periodic renewal
    * is late (less than one renewal interval left).
    * @throws SlateDBLeaseLostError when it was lost or cannot be renewed before it expires
+   * @throws SlateDBLeaseUnconfirmedError when renewing it now left less than one renewal interval
+   *   of it (the renewal failed, or succeeded slowly): nothing should be written; retry
    */
   async assertHeld(): Promise<void> {
     if (this.#lost !== undefined) throw this.#lost;
@@ -162,12 +166,16 @@ export class DatabaseLease {
       if (this.#lost !== undefined) throw this.#lost;
       // The renewal failed for a passing reason: writing now could finish after the lease expired
       // and a contender took it over, so refuse this write (the next one retries the renewal).
-      if (this.#expiresAt - Date.now() < this.#request.renewIntervalMs) {
-        throw new StreamstateError(
-          'SLATEDB_LEASE_UNCONFIRMED',
-          `The lease on the SlateDB database at "${this.#request.path}" could not be renewed and expires soon, ` +
-            'so this write was refused; retry it (the object store may be slow or unreachable).',
-        );
+      const left = this.#expiresAt - Date.now();
+      if (left < this.#request.renewIntervalMs) {
+        const last = this.#lastRenewal;
+        const leftText = left > 0 ? `${Math.round(left)} ms of it are left` : 'it has expired';
+        const reason =
+          last?.error !== undefined
+            ? `renewing it failed after ${Math.round(last.tookMs)} ms: ${String(last.error)}; ${leftText}`
+            : `renewing it succeeded but took ${Math.round(last?.tookMs ?? 0)} ms, so only ${Math.max(0, Math.round(left))} ms ` +
+              `of the renewed lease are left, less than one renewal interval (${Math.round(this.#request.renewIntervalMs)} ms)`;
+        throw new SlateDBLeaseUnconfirmedError(this.#request.path, reason, { cause: last?.error });
       }
     }
   }
@@ -222,12 +230,15 @@ export class DatabaseLease {
       expiresAt: Date.now() + ttlMs,
       renewals: this.#renewals + 1,
     };
+    const started = performance.now();
     try {
       const version = await store.put(key, encodeRecord(record), { mode: { etag: this.#etag } });
       this.#etag = version.etag ?? (await headEtag(this.#request));
       this.#expiresAt = record.expiresAt;
       this.#renewals = record.renewals;
+      this.#lastRenewal = { tookMs: performance.now() - started };
     } catch (error) {
+      this.#lastRenewal = { tookMs: performance.now() - started, error };
       if (isStoreError(error, 'Precondition') || isStoreError(error, 'NotFound')) {
         this.#lose('another opener replaced or deleted the lease object', error);
       } else if (Date.now() >= this.#expiresAt) {

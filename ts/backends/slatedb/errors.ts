@@ -89,3 +89,32 @@ export class SlateDBLeaseLostError extends StreamstateError {
     this.path = path;
   }
 }
+
+/**
+ * A write was refused because this handle could not confirm its lease: the lease expires within
+ * one renewal interval and renewing it just now did not help, either because the renewal failed
+ * (the object store is unreachable or erroring) or because it succeeded so slowly that little of
+ * the new lease is left (the object store or the event loop is slow). Code
+ * `'SLATEDB_LEASE_UNCONFIRMED'`. Nothing was written, and the lease is not lost (yet): retry the
+ * write (the next attempt renews again). The SlateDB backend's open retries it itself, a bounded
+ * number of times. If it repeats, raise `lockTtlMs`.
+ */
+export class SlateDBLeaseUnconfirmedError extends StreamstateError {
+  /** The path of the database whose lease is unconfirmed. */
+  readonly path: string;
+  /**
+   * @param path - the database path
+   * @param reason - what the last renewal did, for the message
+   * @param options - `cause`, the renewal's failure when it failed
+   */
+  constructor(path: string, reason: string, options?: { cause?: unknown }) {
+    super(
+      'SLATEDB_LEASE_UNCONFIRMED',
+      `The lease on the SlateDB database at "${path}" expires too soon to write safely (${reason}), so this write was refused ` +
+        'and nothing was written; retry it. If this repeats, raise lockTtlMs (and check the object store\'s latency and ' +
+        'that the event loop is not blocked).',
+      options,
+    );
+    this.path = path;
+  }
+}

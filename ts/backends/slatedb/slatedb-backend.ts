@@ -25,11 +25,15 @@ import { escapeFamilyName } from './column-family-keys.js';
 import { DatabaseLease } from './database-lease.js';
 import { locateDatabase, type DatabaseLocation } from './database-location.js';
 import { classifyOpenError } from './engine-errors.js';
+import { SlateDBLeaseUnconfirmedError } from './errors.js';
 import { SlateDbDatabase } from './slatedb-database.js';
 import { resolveBackendSettings, type ResolvedSlateDbBackendSettings, type SlateDbBackendSettings } from './slatedb-settings.js';
 
 /** The name of the lease object inside a database's key prefix. */
 export const LEASE_OBJECT = '.lock';
+
+/** Attempts at the open's first write when the lease is unconfirmed (see `SlateDBLeaseUnconfirmedError`). */
+export const LEASE_UNCONFIRMED_ATTEMPTS = 3;
 
 /** Objects deleted at once by {@link SlateDbBackend.destroy}. */
 const DELETE_CONCURRENCY = 16;
@@ -96,6 +100,7 @@ export class SlateDbBackend implements Backend {
       engine = await SlateDb.open(location.key, {
         objectStore: location.store,
         awaitDurable: settings.awaitDurable,
+        logger: this.#logger ?? getLogger(),
         ...(settings.settings === undefined ? {} : { settings: settings.settings }),
       });
     } catch (error) {
@@ -112,12 +117,32 @@ export class SlateDbBackend implements Backend {
         families: await SlateDbDatabase.readFamilies(engine),
         awaitDurable: settings.awaitDurable,
       });
-      await database.createFamilies(families);
+      await this.#createFamilies(database, families, path);
       return database;
     } catch (error) {
       if (database !== undefined) await database.close().catch(() => undefined);
       else await engine.close().catch(() => undefined).finally(() => lease.release());
       throw classifyOpenError(path, error);
+    }
+  }
+
+  /**
+   * Record the families asked for at open. A write refused because the lease was unconfirmed
+   * (its renewal failed or was slow) is retried, at most {@link LEASE_UNCONFIRMED_ATTEMPTS} times
+   * in all: each attempt renews the lease first. Each retry is logged.
+   */
+  async #createFamilies(database: SlateDbDatabase, families: string[], path: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await database.createFamilies(families);
+        return;
+      } catch (error) {
+        if (!(error instanceof SlateDBLeaseUnconfirmedError) || attempt >= LEASE_UNCONFIRMED_ATTEMPTS) throw error;
+        (this.#logger ?? getLogger()).warn(
+          `Opening the SlateDB database at "${path}": creating its column families was refused, the lease is unconfirmed ` +
+            `(attempt ${attempt}/${LEASE_UNCONFIRMED_ATTEMPTS}); retrying. ${error.message}`,
+        );
+      }
     }
   }
 

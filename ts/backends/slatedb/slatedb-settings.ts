@@ -14,6 +14,48 @@ import { BackendInvalidArgumentError } from '../errors.js';
 /** Default {@link SlateDbBackendSettings.lockTtlMs}. */
 export const DEFAULT_LOCK_TTL_MS = 10_000;
 
+/**
+ * The range of {@link SlateDbBackendSettings.lockTtlMs}: at least 1 s (a shorter lease expires
+ * between two renewals of a loaded process, so it excludes nobody), at most one day (longer is
+ * past what timers can schedule reliably and keeps a dead holder's partitions locked too long).
+ */
+export const LOCK_TTL_RANGE_MS = Object.freeze({ min: 1_000, max: 86_400_000 });
+
+/**
+ * The least {@link SlateDbBackendSettings.lockRenewIntervalMs}: renewing more often than this is
+ * a stream of conditional puts for no gain.
+ */
+export const MIN_LOCK_RENEW_INTERVAL_MS = 100;
+
+/**
+ * Check lease timings: `lockTtlMs` within {@link LOCK_TTL_RANGE_MS}, the renewal interval at
+ * least {@link MIN_LOCK_RENEW_INTERVAL_MS} and at most half the time to live (so a renewal that
+ * fails once is retried before the lease expires).
+ * @param ttlMs - the lease's time to live
+ * @param renewIntervalMs - the renewal interval
+ * @param label - prefix of the field names in the message (e.g. `'slatedbOptions.'`)
+ * @returns what is wrong, or `undefined` when both are fine
+ */
+export function leaseTimingProblem(ttlMs: unknown, renewIntervalMs: unknown, label = ''): string | undefined {
+  const { min, max } = LOCK_TTL_RANGE_MS;
+  if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs < min || ttlMs > max) {
+    return `${label}lockTtlMs must be a number of milliseconds from ${min} (1 s) to ${max} (1 day), got ${describe(ttlMs)}`;
+  }
+  const most = Math.floor(ttlMs / 2);
+  if (
+    typeof renewIntervalMs !== 'number' ||
+    !Number.isFinite(renewIntervalMs) ||
+    renewIntervalMs < MIN_LOCK_RENEW_INTERVAL_MS ||
+    renewIntervalMs > ttlMs / 2
+  ) {
+    return (
+      `${label}lockRenewIntervalMs must be a number of milliseconds from ${MIN_LOCK_RENEW_INTERVAL_MS} to half of ` +
+      `${label}lockTtlMs (${most}), so the lease is renewed at least twice before it expires; got ${describe(renewIntervalMs)} (default: lockTtlMs / 3)`
+    );
+  }
+  return undefined;
+}
+
 /** Settings of the SlateDB backend; every field is optional. */
 export interface SlateDbBackendSettings {
   /**
@@ -35,9 +77,9 @@ export interface SlateDbBackendSettings {
    * (`false`: faster; a crash loses what was not yet flushed, at most SlateDB's `flushInterval`).
    */
   awaitDurable?: boolean;
-  /** How long the exclusive lease lives without renewal, in ms. Default 10 000. */
+  /** How long the exclusive lease lives without renewal, in ms: 1 000 to 86 400 000 (1 day). Default 10 000. */
   lockTtlMs?: number;
-  /** How often the lease is renewed, in ms; less than `lockTtlMs`. Default `lockTtlMs / 3`. */
+  /** How often the lease is renewed, in ms: 100 to `lockTtlMs / 2`. Default `lockTtlMs / 3`. */
   lockRenewIntervalMs?: number;
   /**
    * SlateDB settings passed to the engine (see `SlateDbSettings`: `flushInterval`,
@@ -100,23 +142,17 @@ export function resolveBackendSettings(
     throw new BackendInvalidArgumentError(`awaitDurable must be true or false, got ${describe(awaitDurable)}.`);
   }
   const lockTtlMs = pick('lockTtlMs') ?? DEFAULT_LOCK_TTL_MS;
-  if (!isPositiveNumber(lockTtlMs)) {
-    throw new BackendInvalidArgumentError(`lockTtlMs must be a positive number of milliseconds, got ${describe(lockTtlMs)}.`);
-  }
-  const lockRenewIntervalMs = pick('lockRenewIntervalMs') ?? lockTtlMs / 3;
-  if (!isPositiveNumber(lockRenewIntervalMs) || lockRenewIntervalMs >= lockTtlMs) {
-    throw new BackendInvalidArgumentError(
-      `lockRenewIntervalMs must be a positive number of milliseconds below lockTtlMs (${lockTtlMs}), got ${describe(lockRenewIntervalMs)}.`,
-    );
-  }
+  const lockRenewIntervalMs = pick('lockRenewIntervalMs') ?? (typeof lockTtlMs === 'number' ? lockTtlMs / 3 : undefined);
+  const leaseProblem = leaseTimingProblem(lockTtlMs, lockRenewIntervalMs);
+  if (leaseProblem !== undefined) throw new BackendInvalidArgumentError(`${leaseProblem}.`);
   const engineSettings = mergeEngineSettings(defaults.settings, settings.settings);
   return Object.freeze({
     objectStore: objectStore as ObjectStore | string | undefined,
     objectStoreOptions: objectStoreOptions as ObjectStoreLocationOptions,
     root: root as string | undefined,
     awaitDurable,
-    lockTtlMs,
-    lockRenewIntervalMs,
+    lockTtlMs: lockTtlMs as number,
+    lockRenewIntervalMs: lockRenewIntervalMs as number,
     settings: engineSettings,
   });
 }
@@ -131,10 +167,6 @@ function mergeEngineSettings(defaults: unknown, settings: unknown): SlateDbSetti
   }
   if (defaults === undefined && settings === undefined) return undefined;
   return { ...(defaults as SlateDbSettings | undefined), ...(settings as SlateDbSettings | undefined) };
-}
-
-function isPositiveNumber(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value) && value > 0;
 }
 
 function describe(value: unknown): string {

@@ -1,0 +1,460 @@
+// Fault injection on the SlateDB backend: damaged, truncated and deleted objects of each kind
+// (manifest, WAL SST, compacted SST), an object store that fails or stalls, and recreate.
+// Runner-agnostic: `faultSuite(test, assert, makeStore)` registers tests with `test(name, fn)`;
+// `makeStore()` resolves to `{ store, cleanup, rawFile? }` with a fresh, empty ObjectStore, and for
+// stores kept in files `rawFile(key)`: the path of the file holding that object (to damage it below
+// the store's own format).
+//
+// Every test runs under a deadline, so a hang fails the test instead of stalling the run. What
+// each asserts: the failure surfaces as a documented code (docs/state-backends.md), nothing that
+// was acknowledged is silently lost (either it reads back, or the open/read fails with a code),
+// and a corrupted partition recreated from its changelog opens again and keeps what is written
+// after the recreate.
+import { readFile, writeFile } from 'node:fs/promises';
+import {
+  DEFAULT_CF,
+  SlateDb,
+  SlateDbBackend,
+  SlateDbError,
+  SlateDBCorruptedError,
+  StateStoreManager,
+  withTransaction,
+} from 'streamstate';
+import { MemoryChangelog } from '../helpers/state-changelog.mjs';
+import { captureLogger } from '../helpers/state-logger.mjs';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const bytes = (value) => encoder.encode(value);
+const text = (value) => (value === undefined ? undefined : decoder.decode(value));
+
+/** Settings that keep background work quick; retries few, so a failing store fails fast. */
+export const FAULT_SETTINGS = { flushInterval: 10, manifestPollInterval: 50, objectStoreMaxRetries: 3 };
+
+/** The codes a fault may surface as (each in the error table of docs/state-backends.md). */
+export const DOCUMENTED_CODES = new Set([
+  'SLATEDB_CORRUPTED',
+  'DATA_CORRUPTION',
+  'UNAVAILABLE',
+  'INTERNAL',
+  'SLATEDB_FENCED',
+  'SLATEDB_LEASE_LOST',
+  'SLATEDB_LEASE_UNCONFIRMED',
+]);
+
+/** Resolves like `promise`, or rejects once `ms` have passed (a hang fails the test). */
+export function within(ms, promise, what) {
+  let timer;
+  const deadline = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms (a hang)`)), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
+async function outcome(promise) {
+  try {
+    return { value: await promise };
+  } catch (error) {
+    return { error };
+  }
+}
+
+/** An object store over `base` whose calls `fault(method, key)` may replace: return a promise to answer with it instead. */
+export function faultyStore(base, fault) {
+  const store = {};
+  for (const method of ['put', 'get', 'head', 'list', 'delete', 'copy']) {
+    store[method] = (...args) => fault(method, args[0]) ?? base[method](...args);
+  }
+  return store;
+}
+
+/** Damage to one object, through the store (any store). */
+export const DAMAGE = {
+  corrupted: async (store, key) => {
+    const { data } = await store.get(key);
+    const copy = data.slice();
+    for (let at = Math.floor(copy.length / 3); at < copy.length; at += 7) copy[at] ^= 0x5a;
+    await store.put(key, copy);
+  },
+  truncated: async (store, key) => {
+    const { data } = await store.get(key);
+    await store.put(key, data.slice(0, Math.floor(data.length / 2)));
+  },
+  deleted: async (store, key) => {
+    await store.delete(key);
+  },
+};
+
+/** The kinds of objects of a SlateDB database under `prefix`. */
+export const KINDS = {
+  manifest: (prefix) => `${prefix}/manifest/`,
+  'WAL SST': (prefix) => `${prefix}/wal/`,
+  'compacted SST': (prefix) => `${prefix}/compacted/`,
+};
+
+async function keysOf(store, prefix) {
+  return (await store.list(prefix)).filter((meta) => meta.size > 0).map((meta) => meta.key);
+}
+
+/**
+ * A store over `base` that can be severed: from `sever()` on, every call fails at once with a
+ * permanent error, as if the process using it had been killed (the engine's background tasks stop
+ * at their next call, touching nothing). For an unclean stop inside one test process.
+ */
+export function severableStore(base) {
+  let severed = false;
+  const store = faultyStore(base, (method, key) => {
+    if (!severed) return undefined;
+    const error = new Error(`${method}("${key}"): this store was severed (the test's simulated crash)`);
+    error.code = 'InvalidArgument';
+    return Promise.reject(error);
+  });
+  return { store, sever: () => (severed = true) };
+}
+
+/**
+ * A database "db" holding 200 acknowledged keys: the first 100 flushed into a compacted SST, the
+ * rest only in the WAL; then its writer "crashes" (its store is severed), so the next open must
+ * replay the WAL.
+ * @returns the acknowledged entries
+ */
+async function databaseWithEveryKind(base) {
+  const { store, sever } = severableStore(base);
+  const db = await SlateDb.open('db', { objectStore: store, settings: FAULT_SETTINGS });
+  const written = new Map();
+  for (let i = 0; i < 200; i++) {
+    const key = `key-${String(i).padStart(4, '0')}`;
+    const value = `value-${i}-`.padEnd(200, 'x');
+    await db.put(bytes(key), bytes(value));
+    written.set(key, value);
+    if (i === 99) await db.flush('memtable');
+  }
+  sever();
+  return { db, written };
+}
+
+/** What a reopen gives: the entries it reads, or the error of the open or of a read. */
+async function reopenAndRead(store, written) {
+  const opened = await outcome(SlateDb.open('db', { objectStore: store, settings: FAULT_SETTINGS }));
+  if (opened.error) return { error: opened.error, stage: 'open' };
+  const db = opened.value;
+  try {
+    const found = new Map();
+    for await (const [key, value] of db.scan()) found.set(text(key), text(value));
+    const values = await db.getMany([...written.keys()].map(bytes));
+    return { found, values: values.map(text) };
+  } catch (error) {
+    return { error, stage: 'read' };
+  } finally {
+    await db.close().catch(() => undefined);
+  }
+}
+
+export function faultSuite(test, assert, makeStore) {
+  const DEADLINE = 60_000;
+  const deadlineTest = (name, fn, ms = DEADLINE) => test(name, () => within(ms, fn(), name));
+
+  const expectCode = (error, codes, what) => {
+    assert.ok(error !== undefined, `${what}: expected an error`);
+    assert.ok(codes.includes(error.code), `${what}: expected ${codes.join(' or ')}, got ${error.code}: ${error.message}`);
+    assert.ok(DOCUMENTED_CODES.has(error.code), `${what}: ${error.code} is a documented code`);
+  };
+
+  // ---- damaged objects ---------------------------------------------------------------------------
+
+  for (const [kind, dirOf] of Object.entries(KINDS)) {
+    for (const [damage, apply] of Object.entries(DAMAGE)) {
+      deadlineTest(`${kind} ${damage}: the reopen reads every acknowledged entry, or fails with a corruption code; never a hang, never silently less`, async () => {
+        const { store, cleanup } = await makeStore();
+        try {
+          const { written } = await databaseWithEveryKind(store);
+          const victims = await keysOf(store, dirOf('db'));
+          assert.ok(victims.length > 0, `the database has ${kind} objects`);
+          // The newest object of the kind, which the reopen needs; every manifest, when deleting;
+          // a WAL SST three quarters along, when deleting (a gap the replay must notice: the newest
+          // one deleted is the documented limit tested below).
+          const chosen =
+            damage !== 'deleted' ? victims.slice(-1) : kind === 'manifest' ? victims : kind === 'WAL SST' ? [victims[Math.floor(victims.length * 0.75)]] : victims.slice(-1);
+          for (const key of chosen) await apply(store, key);
+          const result = await reopenAndRead(store, written);
+          if (result.error) {
+            expectCode(result.error, ['DATA_CORRUPTION'], `${kind} ${damage} (${result.stage})`);
+          } else {
+            const missing = [...written].filter(([key, value]) => result.found.get(key) !== value);
+            assert.equal(missing.map(([key]) => key), [], `${kind} ${damage}: every acknowledged entry is read back by a scan`);
+            assert.equal(result.values, [...written.values()], `${kind} ${damage}: and by getMany`);
+          }
+        } finally {
+          await cleanup();
+        }
+      });
+    }
+  }
+
+  deadlineTest('the newest WAL SST deleted (a store that lost an acknowledged object): the reopen holds exactly the writes before it, in order (documented limit)', async () => {
+    const { store, cleanup } = await makeStore();
+    try {
+      const { written } = await databaseWithEveryKind(store);
+      const wal = await keysOf(store, 'db/wal/');
+      await DAMAGE.deleted(store, wal.at(-1));
+      const result = await reopenAndRead(store, written);
+      assert.is(result.error, undefined, String(result.error));
+      const entries = [...written];
+      const kept = entries.findIndex(([key]) => result.found.get(key) === undefined);
+      const prefix = kept === -1 ? entries.length : kept;
+      assert.ok(prefix >= entries.length - 10, `only the last writes are gone (kept ${prefix} of ${entries.length})`);
+      for (const [key, value] of entries.slice(0, prefix)) assert.is(result.found.get(key), value);
+      for (const [key] of entries.slice(prefix)) assert.is(result.found.get(key), undefined, `${key}: a suffix is gone, nothing in the middle`);
+    } finally {
+      await cleanup();
+    }
+  });
+
+  deadlineTest('every manifest deleted: the backend raises SLATEDB_CORRUPTED (so recreate applies), not FENCED', async () => {
+    const { store, cleanup } = await makeStore();
+    try {
+      const backend = new SlateDbBackend({ objectStore: store, settings: FAULT_SETTINGS });
+      const db = await backend.open('p/db');
+      await db.write([{ cf: DEFAULT_CF, key: bytes('k'), value: bytes('v') }]);
+      await db.close();
+      for (const key of await keysOf(store, 'p/db/manifest/')) await store.delete(key);
+      const error = (await outcome(backend.open('p/db'))).error;
+      assert.instance(error, SlateDBCorruptedError, `got ${error?.code}: ${error?.message}`);
+      assert.is(error.code, 'SLATEDB_CORRUPTED');
+      assert.match(error.message, /no manifest/);
+    } finally {
+      await cleanup();
+    }
+  });
+
+  deadlineTest('a truncated compacted SST read after open is DATA_CORRUPTION (SlateDBCorruptedError), not UNAVAILABLE', async () => {
+    const { store, cleanup } = await makeStore();
+    try {
+      const backend = new SlateDbBackend({ objectStore: store, settings: FAULT_SETTINGS });
+      const db = await backend.open('t/db');
+      await db.write(Array.from({ length: 300 }, (_, i) => ({ cf: DEFAULT_CF, key: bytes(`k${i}`), value: bytes(`v${i}`.padEnd(100, '.')) })));
+      await db.close();
+      const ssts = await keysOf(store, 't/db/compacted/');
+      assert.ok(ssts.length > 0, 'close wrote an SST');
+      for (const key of ssts) await DAMAGE.truncated(store, key);
+      const opened = await outcome(backend.open('t/db'));
+      let error = opened.error;
+      if (opened.value) {
+        try {
+          error = (await outcome(opened.value.get(DEFAULT_CF, bytes('k1')))).error;
+        } finally {
+          await opened.value.close().catch(() => undefined);
+        }
+      }
+      assert.instance(error, SlateDBCorruptedError, `got ${error?.code}: ${error?.message}`);
+      assert.is(error.code, 'SLATEDB_CORRUPTED');
+    } finally {
+      await cleanup();
+    }
+  });
+
+  // ---- a failed open releases what it started, and recreate leaves a partition that opens -------
+
+  deadlineTest('a failed open on a corrupted WAL leaves nothing running: the objects stop changing', async () => {
+    const { store, cleanup } = await makeStore();
+    try {
+      await databaseWithEveryKind(store);
+      const wal = await keysOf(store, 'db/wal/');
+      for (const key of wal) await DAMAGE.corrupted(store, key);
+      const error = (await outcome(SlateDb.open('db', { objectStore: store, settings: FAULT_SETTINGS }))).error;
+      expectCode(error, ['DATA_CORRUPTION'], 'open on a corrupted WAL');
+      const snapshot = async () => (await store.list('db/')).map((meta) => `${meta.key}@${meta.etag}`).join('\n');
+      const before = await snapshot();
+      // Several manifest-poll, flush, compactor and GC periods of FAULT_SETTINGS.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      assert.is(await snapshot(), before, 'no object was written or deleted after the failed open');
+    } finally {
+      await cleanup();
+    }
+  });
+
+  deadlineTest('a partition whose WAL is corrupted is recreated from the changelog, then opens again and keeps what is written after the recreate', async () => {
+    const { store, cleanup } = await makeStore();
+    const changelog = new MemoryChangelog();
+    const managerOf = (objectStore, logger) =>
+      new StateStoreManager({
+        backend: 'slatedb',
+        changelogProducerFactory: changelog.factory,
+        ...(logger ? { logger } : {}),
+        slatedbOptions: { objectStore, settings: FAULT_SETTINGS, lockTtlMs: 1000, openRetryBackoffMs: 200, openMaxRetries: 50 },
+      });
+    const crashing = severableStore(store);
+    const first = managerOf(crashing.store);
+    try {
+      first.registerStore('topic');
+      const { default: partition } = await first.onPartitionAssign('topic', 0);
+      for (let i = 0; i < 20; i++) await withTransaction(partition, (tx) => tx.asState().set(`before-${i}`, i));
+      crashing.sever(); // the process "dies": its WAL is needed by the next open
+      for (const key of await keysOf(store, 'default/topic/0/wal/')) await DAMAGE.corrupted(store, key);
+
+      const log = captureLogger();
+      const second = managerOf(store, log.logger);
+      second.registerStore('topic');
+      const { default: recreated } = await second.onPartitionAssign('topic', 0);
+      const lines = () => log.lines.map((line) => `${line.level}: ${line.message}`).join('\n');
+      assert.is(log.matching('warn', /partition is corrupted/).length, 1, lines());
+      for (const message of changelog.messages(changelog.bound[0].name, 0)) await recreated.recoverFromChangelogMessage(message, {});
+      await withTransaction(recreated, (tx) => tx.asState().set('after', 'recreate'));
+      await second.close();
+
+      for (let round = 0; round < 3; round++) {
+        // Past the failed open's background periods: nothing of it may fence the new database.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const again = managerOf(store);
+        again.registerStore('topic');
+        const { default: reopened } = await again.onPartitionAssign('topic', 0);
+        const state = reopened.begin().asState();
+        assert.is(await state.get('after'), 'recreate', `round ${round}: written after the recreate`);
+        assert.is(await state.get('before-19'), 19, `round ${round}: rebuilt from the changelog`);
+        if (round > 0) assert.is(await state.get(`round-${round - 1}`), round - 1, `round ${round}: the previous round's write`);
+        await withTransaction(reopened, (tx) => tx.asState().set(`round-${round}`, round));
+        await again.close();
+      }
+    } finally {
+      await first.close().catch(() => undefined);
+      await cleanup();
+    }
+  });
+
+  // ---- a store that fails or stalls ---------------------------------------------------------------
+
+  deadlineTest('an error without a code is retried a bounded number of times, each logged at warn with the call and key, then UNAVAILABLE', async () => {
+    const { store, cleanup } = await makeStore();
+    try {
+      const log = captureLogger();
+      let failing = false;
+      const flaky = faultyStore(store, (method) => (failing && method === 'put' ? Promise.reject(new Error('socket hang up')) : undefined));
+      const db = await SlateDb.open('db', { objectStore: flaky, settings: FAULT_SETTINGS, logger: log.logger });
+      await db.put(bytes('before'), bytes('durable'));
+      failing = true;
+      const error = (await outcome(db.put(bytes('during'), bytes('x')))).error;
+      assert.instance(error, SlateDbError);
+      assert.is(error.code, 'UNAVAILABLE', error.message);
+      assert.match(error.message, /socket hang up/);
+      const retries = log.matching('warn', /^Object store put\("db\/wal\/\d+\.sst"\) failed: socket hang up\. Treated as transient/);
+      assert.ok(retries.length >= FAULT_SETTINGS.objectStoreMaxRetries, `each retry logged (${retries.length}):\n${log.lines.map((l) => l.message).join('\n')}`);
+      failing = false;
+      await db.close().catch(() => undefined);
+      const reopened = await SlateDb.open('db', { objectStore: store, settings: FAULT_SETTINGS });
+      assert.is(text(await reopened.get(bytes('before'))), 'durable');
+      await reopened.close();
+    } finally {
+      await cleanup();
+    }
+  });
+
+  deadlineTest('with default settings, a store failing every call makes open fail with UNAVAILABLE within the default bound', async () => {
+    const { store, cleanup } = await makeStore();
+    try {
+      const down = faultyStore(store, () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:9000')));
+      const error = (await outcome(SlateDb.open('db', { objectStore: down }))).error;
+      assert.instance(error, SlateDbError);
+      assert.is(error.code, 'UNAVAILABLE', error.message);
+      assert.match(error.message, /ECONNREFUSED/);
+    } finally {
+      await cleanup();
+    }
+  }, 45_000);
+
+  deadlineTest('a ReferenceError or SyntaxError from the store is a bug, not retried: open fails at once with INTERNAL naming it', async () => {
+    const { store, cleanup } = await makeStore();
+    try {
+      for (const make of [() => new ReferenceError('DOMParser is not defined'), () => new SyntaxError('Unexpected token < in JSON')]) {
+        let calls = 0;
+        const broken = faultyStore(store, (method) => (method === 'list' ? (calls++, Promise.reject(make())) : undefined));
+        const error = (await outcome(SlateDb.open('db', { objectStore: broken, settings: { objectStoreMaxRetries: 1000 } }))).error;
+        assert.instance(error, SlateDbError);
+        assert.is(error.code, 'INTERNAL', error.message);
+        assert.match(error.message, new RegExp(`failed with a ${make().name}: ${make().message}`));
+        assert.is(calls, 1, 'not retried');
+      }
+    } finally {
+      await cleanup();
+    }
+  });
+
+  deadlineTest('a store that stops answering: each call times out (objectStoreTimeout), is retried (bounded), and fails with UNAVAILABLE', async () => {
+    const { store, cleanup } = await makeStore();
+    try {
+      const log = captureLogger();
+      let stalled = false;
+      const stalling = faultyStore(store, () => (stalled ? new Promise(() => {}) : undefined));
+      const settings = { ...FAULT_SETTINGS, objectStoreTimeout: 300, objectStoreMaxRetries: 2 };
+      const db = await SlateDb.open('db', { objectStore: stalling, settings, logger: log.logger });
+      await db.put(bytes('before'), bytes('durable'));
+      stalled = true;
+      const error = (await outcome(db.put(bytes('during'), bytes('x')))).error;
+      assert.is(error?.code, 'UNAVAILABLE', error?.message);
+      assert.match(error.message, /no answer within 300 ms/);
+      assert.ok(log.matching('warn', /no answer within 300 ms \(setting objectStoreTimeout\)/).length >= 2);
+      const opening = (await outcome(SlateDb.open('other', { objectStore: stalling, settings }))).error;
+      assert.is(opening?.code, 'UNAVAILABLE', opening?.message);
+      stalled = false;
+      await db.close().catch(() => undefined);
+      const reopened = await SlateDb.open('db', { objectStore: store, settings: FAULT_SETTINGS });
+      assert.is(text(await reopened.get(bytes('before'))), 'durable', 'acknowledged before the stall');
+      await reopened.close();
+    } finally {
+      await cleanup();
+    }
+  });
+
+  deadlineTest('unbounded or out-of-range retry and timeout settings are refused at open', async () => {
+    const { store, cleanup } = await makeStore();
+    try {
+      for (const [settings, pattern] of [
+        [{ objectStoreMaxRetries: null }, /objectStoreMaxRetries\) must be a whole number of retries from 0 to 1000/],
+        [{ objectStoreMaxRetries: 1e6 }, /objectStoreMaxRetries/],
+        [{ objectStoreTimeout: 0 }, /objectStoreTimeout" must be a whole number of milliseconds from 100 to 3600000/],
+        [{ objectStoreTimeout: 'soon' }, /objectStoreTimeout/],
+      ]) {
+        const error = (await outcome(SlateDb.open('db', { objectStore: store, settings }))).error;
+        assert.is(error?.code, 'INVALID_ARGUMENT', `${JSON.stringify(settings)}: ${error?.message}`);
+        assert.match(error.message, pattern);
+      }
+    } finally {
+      await cleanup();
+    }
+  });
+}
+
+/** For stores kept in files: damage an object's header, below the store's format. */
+export function headerFaultSuite(test, assert, makeStore) {
+  const name = (what) => `local files: ${what}`;
+  for (const [kind, dirOf] of Object.entries({ manifest: KINDS.manifest, 'WAL SST': KINDS['WAL SST'] })) {
+    test(name(`a damaged header of the newest ${kind}: open fails promptly with DATA_CORRUPTION; the backend raises SLATEDB_CORRUPTED and recreate works`), () =>
+      within(30_000, (async () => {
+        const { store, cleanup, rawFile } = await makeStore();
+        try {
+          await databaseWithEveryKind(store);
+          const keys = await keysOf(store, dirOf('db'));
+          const file = rawFile(keys.at(-1));
+          const raw = await readFile(file);
+          raw.write('garbage!', 0);
+          await writeFile(file, raw);
+          const error = (await outcome(SlateDb.open('db', { objectStore: store, settings: FAULT_SETTINGS }))).error;
+          assert.instance(error, SlateDbError, String(error));
+          assert.is(error.code, 'DATA_CORRUPTION', error.message);
+          assert.match(error.message, /not an object written by LocalFileObjectStore/);
+          const backend = new SlateDbBackend({ objectStore: store, settings: FAULT_SETTINGS });
+          const corrupted = (await outcome(backend.open('db'))).error;
+          assert.instance(corrupted, SlateDBCorruptedError, String(corrupted));
+          await backend.destroy('db');
+          const fresh = await backend.open('db');
+          await fresh.write([{ cf: DEFAULT_CF, key: bytes('k'), value: bytes('v') }]);
+          await fresh.close();
+          const again = await backend.open('db');
+          assert.is(text(await again.get(DEFAULT_CF, bytes('k'))), 'v');
+          await again.close();
+        } finally {
+          await cleanup();
+        }
+      })(), kind),
+    );
+  }
+}

@@ -1,0 +1,28 @@
+// Child process for the kill tests of tests/faults.test.mjs: works on the SlateDB database "db" in
+// local files at <dir> until killed, printing "ack <n>" once write n is durable. Modes:
+// - open: open, one durable write, close, again (a kill often lands inside an open or a close);
+// - write: durable writes, one after another;
+// - flush: durable writes, each followed by a memtable flush (a kill lands inside L0 uploads and
+//   manifest updates, and the compactor's work).
+// Each run starts its numbers at <first>. Usage: node engine-fault-child.mjs <dir> <mode> <first>
+import { pathToFileURL } from 'node:url';
+import { LocalFileObjectStore, SlateDb } from 'streamstate';
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const [dir, mode, first] = process.argv.slice(2);
+  const store = new LocalFileObjectStore(dir);
+  const settings = { flushInterval: 5, l0SstSizeBytes: 64 * 1024, compactorOptions: { pollInterval: 20 } };
+  const enc = new TextEncoder();
+  const value = (n) => enc.encode(`value-${n}-`.padEnd(300, 'x'));
+  let db = await SlateDb.open('db', { objectStore: store, settings });
+  process.stdout.write('opened\n');
+  for (let n = Number(first); ; n++) {
+    await db.put(enc.encode(`key-${n}`), value(n));
+    process.stdout.write(`ack ${n}\n`);
+    if (mode === 'flush') await db.flush('memtable');
+    if (mode === 'open') {
+      await db.close();
+      db = await SlateDb.open('db', { objectStore: store, settings });
+    }
+  }
+}
