@@ -58,7 +58,7 @@ export interface WriteOptions {
 }
 
 /** The fields of {@link SlateDbOpenOptions}; any other is refused. */
-const OPEN_OPTIONS = ['objectStore', 'settings', 'awaitDurable', 'cacheBytes'] as const;
+const OPEN_OPTIONS = ['objectStore', 'settings', 'awaitDurable', 'cacheBytes', 'logger'] as const;
 
 /** Refuses an `awaitDurable` that is given and not a boolean (`'no'` would otherwise read as true). */
 function checkAwaitDurable(value: unknown, name: string): void {
