@@ -510,7 +510,10 @@ impl ObjectStore for JsObjectStore {
                     GetRange::Offset(start) => (*start, *start),
                     GetRange::Suffix(n) => (*n, *n),
                 };
-                if first.max(last) > MAX_SAFE_INTEGER {
+                // A range that ends before it starts was computed from damaged bytes too (an SST
+                // footer pointing past a truncated object): refuse it rather than slice with it.
+                let backwards = matches!(range, GetRange::Bounded(Range { start, end }) if start > end);
+                if first.max(last) > MAX_SAFE_INTEGER || backwards {
                     return Err(permanent(
                         "InvalidRange",
                         format!(

@@ -593,8 +593,17 @@ class Runner {
     if (expected !== undefined && record.offset < expected) return; // redelivered after a rebalance
     const startCheck = this.#startChecks.get(key);
     if (startCheck !== undefined) {
+      if (record.offset < startCheck.start && startCheck.committed >= 0) {
+        // The stream starts below the committed offset the state was recovered for (it read the
+        // offsets before the previous owner's last commit): those messages' effects are in the
+        // state already, so they are skipped, not counted twice.
+        this.#startChecks.delete(key);
+        this.#nextExpected.set(key, startCheck.start);
+        this.#logger.info(`${key} starts at offset ${record.offset}, below the committed offset ${startCheck.start} its state was recovered for: skipping to ${startCheck.start}.`);
+        return;
+      }
       this.#startChecks.delete(key);
-      if (record.offset !== startCheck.start) {
+      if (record.offset > startCheck.start) {
         await this.#recoverAgain(record, startCheck, stopRequested);
         if (!this.#owned.has(key) || stopRequested()) return;
       }
