@@ -10,6 +10,10 @@ export class Database {
     [Symbol.dispose](): void;
     /**
      * Closes the database: flushes, stops background tasks, releases the handle. Idempotent.
+     * Bounded by `closeTimeout`: SlateDB's close can wait forever on a background task that got
+     * stuck after it met damaged data; then the tasks are cut off from the store (as after a
+     * failed open) and the close fails with `INTERNAL`. Either way, once it settles, nothing of
+     * this database touches the store any more.
      */
     close(): Promise<any>;
     /**

@@ -22,6 +22,10 @@ export class Database {
     }
     /**
      * Closes the database: flushes, stops background tasks, releases the handle. Idempotent.
+     * Bounded by `closeTimeout`: SlateDB's close can wait forever on a background task that got
+     * stuck after it met damaged data; then the tasks are cut off from the store (as after a
+     * failed open) and the close fails with `INTERNAL`. Either way, once it settles, nothing of
+     * this database touches the store any more.
      * @returns {Promise<any>}
      */
     close() {
@@ -515,12 +519,12 @@ function __wbg_get_imports() {
             return ret;
         },
         __wbindgen_generic_0000000000000001: function(arg0, arg1) {
-            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [Externref], shim_idx: 2963, ret: Result(Unit), inner_ret: Some(Result(Unit)) }, mutable: true }) -> Externref`.
+            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [Externref], shim_idx: 2952, ret: Result(Unit), inner_ret: Some(Result(Unit)) }, mutable: true }) -> Externref`.
             const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__hebf1c4e5cc18d1c5);
             return ret;
         },
         __wbindgen_generic_0000000000000002: function(arg0, arg1) {
-            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [], shim_idx: 2803, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
+            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [], shim_idx: 2792, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
             const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__ha0bb27c034b4b575);
             return ret;
         },

@@ -22,7 +22,7 @@ use crate::block_cache::BlockCache;
 use crate::codec::{decode_batch, BatchOp};
 use crate::error::{closed, from_object_store, from_slatedb, invalid, js_error};
 use crate::iterator::ScanIterator;
-use crate::js_object_store::JsObjectStore;
+use crate::js_object_store::{JsObjectStore, Timer};
 use crate::settings::settings_from_json;
 
 /// Default size of the block cache (SST blocks, indexes, filters).
@@ -48,6 +48,10 @@ fn check_key(key: &[u8]) -> Result<(), JsValue> {
 #[wasm_bindgen]
 pub struct Database {
     db: Rc<RefCell<Option<Db>>>,
+    /// The store SlateDB's tasks use, shut off once the database is closed.
+    store: JsObjectStore,
+    /// How long `close()` waits for SlateDB (`closeTimeout`).
+    close_timeout_ms: u32,
 }
 
 impl Database {
@@ -180,6 +184,8 @@ impl Database {
         };
         Ok(Database {
             db: Rc::new(RefCell::new(Some(db))),
+            store: js_store,
+            close_timeout_ms: engine.close_timeout_ms,
         })
     }
 
@@ -373,11 +379,35 @@ impl Database {
     }
 
     /// Closes the database: flushes, stops background tasks, releases the handle. Idempotent.
+    /// Bounded by `closeTimeout`: SlateDB's close can wait forever on a background task that got
+    /// stuck after it met damaged data; then the tasks are cut off from the store (as after a
+    /// failed open) and the close fails with `INTERNAL`. Either way, once it settles, nothing of
+    /// this database touches the store any more.
     pub fn close(&self) -> Promise {
         let db = self.db.borrow_mut().take();
+        let store = self.store.clone();
+        let timeout_ms = self.close_timeout_ms;
         future_to_promise(async move {
-            if let Some(db) = db {
-                db.close().await.map_err(from_slatedb)?;
+            let Some(db) = db else {
+                return Ok(JsValue::UNDEFINED);
+            };
+            let closing = Box::pin(db.close());
+            let mut timer = Timer::start(timeout_ms);
+            let outcome = futures::future::select(closing, &mut timer.fired).await;
+            store.shut_off().await;
+            match outcome {
+                futures::future::Either::Left((closed, _)) => closed.map_err(from_slatedb)?,
+                futures::future::Either::Right(_) => {
+                    return Err(js_error(
+                        "INTERNAL",
+                        &format!(
+                            "closing the database did not finish within {timeout_ms} ms (setting closeTimeout): a \
+                             background task of SlateDB is stuck, most likely after it met damaged data (see the error \
+                             that came before); its work was cut off from the object store. What was acknowledged as \
+                             durable is in the store; check the database (reopen it) before using it again"
+                        ),
+                    ))
+                }
             }
             Ok(JsValue::UNDEFINED)
         })

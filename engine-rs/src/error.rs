@@ -87,9 +87,26 @@ const STORE_BUG_ADVICE: &str =
     "the object store failed with a programming error, which retrying cannot fix; check the \
      object store (its code, its SDK bundle for this runtime), then open the database again";
 
+/// `error: cause: cause's cause ...`, each message once.
+fn with_sources(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        let message = cause.to_string();
+        if !text.contains(&message) {
+            text.push_str(": ");
+            text.push_str(&message);
+        }
+        source = cause.source();
+    }
+    text
+}
+
 /// Maps a SlateDB error to a JS error with a code and a message that says what to do.
 pub fn from_slatedb(err: slatedb::Error) -> JsValue {
-    let detail = err.to_string();
+    // The whole chain of causes: SlateDB 0.18 wraps a store failure met in the WAL as "wal
+    // unavailable", with the store's own message (and its code) only in a source.
+    let detail = with_sources(&err);
     let store_bug = detail.contains("[StoreBug]");
     let kind = match (err.kind(), store_failure(&detail)) {
         (ErrorKind::Internal, _) if is_undecodable(&detail) => ErrorKind::Data,

@@ -122,13 +122,13 @@ async fn sleep_ms(ms: u32) {
 
 /// A JS `setTimeout` resolving a promise, cleared when dropped (so an answered call leaves no
 /// timer behind to keep the process alive).
-struct Timer {
+pub(crate) struct Timer {
     id: JsValue,
-    fired: JsFuture,
+    pub(crate) fired: JsFuture,
 }
 
 impl Timer {
-    fn start(ms: u32) -> Self {
+    pub(crate) fn start(ms: u32) -> Self {
         let mut id = JsValue::UNDEFINED;
         let promise = Promise::new(&mut |resolve, _reject| {
             let global = js_sys::global();

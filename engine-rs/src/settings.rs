@@ -134,7 +134,14 @@ pub struct EngineSettings {
     /// `objectStoreTimeout`: a call to the JS object store not answered within this many ms fails
     /// as transient (and SlateDB retries it, bounded), so a store that stalls cannot hang a call.
     pub object_store_timeout_ms: u32,
+    /// `closeTimeout`: `close()` gives up waiting for SlateDB's background tasks after this many ms
+    /// (a task stuck after it met damaged data would make it wait forever), cuts them off from the
+    /// store and fails with `INTERNAL`.
+    pub close_timeout_ms: u32,
 }
+
+/// Default of `closeTimeout`.
+pub const DEFAULT_CLOSE_TIMEOUT_MS: u32 = 60_000;
 
 /// Default of `objectStoreTimeout`: long enough for a 64 MiB upload over a slow link.
 pub const DEFAULT_OBJECT_STORE_TIMEOUT_MS: u32 = 60_000;
@@ -144,6 +151,7 @@ const OBJECT_STORE_TIMEOUT_RANGE_MS: (u64, u64) = (100, 3_600_000);
 fn take_engine_settings(overrides: &mut Value) -> Result<EngineSettings, String> {
     let mut engine = EngineSettings {
         object_store_timeout_ms: DEFAULT_OBJECT_STORE_TIMEOUT_MS,
+        close_timeout_ms: DEFAULT_CLOSE_TIMEOUT_MS,
     };
     let Value::Object(map) = overrides else {
         return Ok(engine);
@@ -161,6 +169,19 @@ fn take_engine_settings(overrides: &mut Value) -> Result<EngineSettings, String>
         })?;
         engine.object_store_timeout_ms = ms as u32;
     }
+    for key in ["closeTimeout", "close_timeout"] {
+        let Some(value) = map.remove(key) else {
+            continue;
+        };
+        let (least, most) = OBJECT_STORE_TIMEOUT_RANGE_MS;
+        let ms = value.as_u64().filter(|ms| (least..=most).contains(ms)).ok_or_else(|| {
+            format!(
+                "setting \"closeTimeout\" must be a whole number of milliseconds from {least} to {most} \
+                 (default {DEFAULT_CLOSE_TIMEOUT_MS}), got {value}"
+            )
+        })?;
+        engine.close_timeout_ms = ms as u32;
+    }
     Ok(engine)
 }
 
@@ -171,6 +192,7 @@ pub fn settings_from_json(json: Option<&str>) -> Result<(Settings, EngineSetting
     merge_into(&mut value, &wasm_defaults())?;
     let mut engine = EngineSettings {
         object_store_timeout_ms: DEFAULT_OBJECT_STORE_TIMEOUT_MS,
+        close_timeout_ms: DEFAULT_CLOSE_TIMEOUT_MS,
     };
     if let Some(json) = json.filter(|j| !j.trim().is_empty()) {
         let mut overrides: Value =

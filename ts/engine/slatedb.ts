@@ -25,6 +25,9 @@ import { checkKey, checkValue, WriteBatch } from './write-batch.js';
  *   all); each is logged at warn; then the call fails with `UNAVAILABLE`.
  * - `objectStoreTimeout` (streamstate's own; default 60 000 ms, 100 to 3 600 000): a call the
  *   object store has not answered by then fails as transient, so a stalled store cannot hang a call.
+ * - `closeTimeout` (streamstate's own; default 60 000 ms, 100 to 3 600 000): how long `close()`
+ *   waits for SlateDB's background tasks; one stuck after it met damaged data is then cut off from
+ *   the store and `close()` fails with `INTERNAL`.
  */
 export type SlateDbSettings = Record<string, unknown>;
 
