@@ -132,8 +132,8 @@ impl Timer {
         let mut id = JsValue::UNDEFINED;
         let promise = Promise::new(&mut |resolve, _reject| {
             let global = js_sys::global();
-            if let Ok(set_timeout) = Reflect::get(&global, &"setTimeout".into())
-                .and_then(|f| f.dyn_into::<Function>().map_err(JsValue::from))
+            if let Ok(set_timeout) =
+                Reflect::get(&global, &"setTimeout".into()).and_then(|f| f.dyn_into::<Function>())
             {
                 id = set_timeout
                     .call2(&global, &resolve, &JsValue::from(ms))
@@ -150,8 +150,8 @@ impl Timer {
 impl Drop for Timer {
     fn drop(&mut self) {
         let global = js_sys::global();
-        if let Ok(clear) = Reflect::get(&global, &"clearTimeout".into())
-            .and_then(|f| f.dyn_into::<Function>().map_err(JsValue::from))
+        if let Ok(clear) =
+            Reflect::get(&global, &"clearTimeout".into()).and_then(|f| f.dyn_into::<Function>())
         {
             let _ = clear.call1(&global, &self.id);
         }
@@ -278,7 +278,7 @@ async fn call(shared: &Shared, method: &str, path: &str, args: &[JsValue]) -> Re
     let _in_flight = InFlight::start(&shared.in_flight);
     let store: &JsValue = &shared.store;
     let func: Function = Reflect::get(store, &method.into())
-        .and_then(|f| f.dyn_into::<Function>().map_err(JsValue::from))
+        .and_then(|f| f.dyn_into::<Function>())
         .map_err(|e| map_error(shared, method, path, e))?;
     let args: Array = args.iter().collect();
     // A method that throws before returning a promise is broken, not unavailable: don't retry.
