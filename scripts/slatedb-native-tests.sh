@@ -26,9 +26,15 @@ src="$root/target/slatedb-patched"
 dest="${STREAMSTATE_SLATEDB_NATIVE_DIR:-$HOME/.cache/streamstate/slatedb-native}"
 mkdir -p "$dest"
 for crate in "${crates[@]}"; do
-  rm -rf "$dest/$crate"
-  cp -a "$src/$crate" "$dest/$crate"  # keeps mtimes: an unchanged tree is not rebuilt
-  rm -f "$dest/$crate/Cargo.lock"
+  # Copied only when the patched sources changed (a content hash, not mtimes: every checkout
+  # extracts them anew), so an unchanged tree is not rebuilt.
+  hash="$(cd "$src/$crate" && find . -type f ! -name Cargo.lock -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-32)"
+  if [ "$(cat "$dest/.source-$crate" 2>/dev/null)" != "$hash" ] || [ ! -d "$dest/$crate" ]; then
+    rm -rf "$dest/$crate"
+    cp -a "$src/$crate" "$dest/$crate"
+    rm -f "$dest/$crate/Cargo.lock"
+    echo "$hash" > "$dest/.source-$crate"
+  fi
 done
 cat > "$dest/Cargo.toml" <<'TOML'
 [workspace]
