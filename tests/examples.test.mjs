@@ -3,20 +3,18 @@
 // second half after rebuilding the state from the changelog.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
+import { runNode } from './helpers/run-node.mjs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const test = suite('word-count example (built-in source)');
 
 for (const backend of ['rocksdb', 'slatedb', 'memory']) {
   test(`${backend}: every sentence counted`, async () => {
     const stateDir = await mkdtemp(path.join(tmpdir(), 'streamstate-example-'));
     try {
-      const { code, stdout, stderr } = await run(['examples/word-count.mjs', '--backend', backend, '--state-dir', stateDir], 120_000);
+      const { code, stdout, stderr } = await runNode(['examples/word-count.mjs', '--backend', backend, '--state-dir', stateDir], 120_000);
       assert.is(code, 0, `the example failed:\n${stdout}\n${stderr}`);
       assert.match(stdout, /^3000 sentences counted/m);
       if (backend !== 'memory') assert.match(stdout, /after replaying [1-9]\d* changelog messages to rebuild the state/);
@@ -27,20 +25,3 @@ for (const backend of ['rocksdb', 'slatedb', 'memory']) {
 }
 test.run();
 
-function run(args, timeoutMs) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`node ${args.join(' ')} did not finish within ${timeoutMs} ms\n${stdout}\n${stderr}`));
-    }, timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
