@@ -281,6 +281,33 @@ async function s3Store(clientConfig) {
   return { slatedbOptions: { objectStore: `s3://${bucket}/state`, objectStoreOptions: { s3: { clientConfig } } }, clear, client };
 }
 
+/**
+ * A topic and a consumer group of one test, and the processor configurations over them.
+ * @returns {{ topic: string, group: string, config: (name: string, stateDir: string, extra?: object) => object }}
+ */
+async function scenario(kafka, bootstrap, prefix, defaults) {
+  const topic = uniqueName(prefix);
+  const group = uniqueName(prefix);
+  const admin = kafka.admin();
+  await admin.createTopics([{ name: topic, partitions: PARTITIONS, replicationFactor: 1, config: {} }]);
+  await admin.close();
+  const config = (name, stateDir, extra = {}) => ({
+    name,
+    brokers: bootstrap,
+    group,
+    input: topic,
+    counts: `${topic}-counts`,
+    windows: `${topic}-windows`,
+    stateDir,
+    commitEvery: 40,
+    idleExitMs: 600_000,
+    windowMs: WINDOW_MS,
+    ...defaults,
+    ...extra,
+  });
+  return { topic, group, config };
+}
+
 async function run(bootstrap, s3ClientConfig) {
   const kafka = await connectKafka({ brokers: bootstrap });
   const test = suite('Application on a real broker');
@@ -292,25 +319,8 @@ async function run(bootstrap, s3ClientConfig) {
 
   for (const backend of backends) {
     test(`${backend.name}: SIGKILL mid-stream, state deleted, restart: the recovered state and the outputs are complete`, async () => {
-      const topic = uniqueName('orders');
-      const group = uniqueName('crash');
-      const config = (name, stateDir, slatedbOptions) => ({
-        name,
-        brokers: bootstrap,
-        group,
-        input: topic,
-        counts: `${topic}-counts`,
-        windows: `${topic}-windows`,
-        backend: backend.backend,
-        stateDir,
-        ...(slatedbOptions ? { slatedbOptions } : {}),
-        commitEvery: 40,
-        idleExitMs: 600_000,
-        windowMs: WINDOW_MS,
-      });
-      const admin = kafka.admin();
-      await admin.createTopics([{ name: topic, partitions: PARTITIONS, replicationFactor: 1, config: {} }]);
-      await admin.close();
+      const { topic, group, config: base } = await scenario(kafka, bootstrap, 'crash', { backend: backend.backend });
+      const config = (name, stateDir, slatedbOptions) => base(name, stateDir, slatedbOptions ? { slatedbOptions } : {});
       const messages = inputMessages(2_400);
       const want = expected(messages);
       const stateDir = await mkdtemp(path.join(tmpdir(), 'streamstate-app-'));
@@ -351,27 +361,10 @@ async function run(bootstrap, s3ClientConfig) {
   }
 
   test('two members: one joins and one leaves mid-stream; partitions and their state move, nothing is lost (rocksdb)', async () => {
-    const topic = uniqueName('events');
-    const group = uniqueName('members');
-    const admin = kafka.admin();
-    await admin.createTopics([{ name: topic, partitions: PARTITIONS, replicationFactor: 1, config: {} }]);
-    await admin.close();
+    const { topic, group, config } = await scenario(kafka, bootstrap, 'events', { backend: 'rocksdb' });
     const messages = inputMessages(3_000);
     let want = expected(messages);
     const dirs = [await mkdtemp(path.join(tmpdir(), 'streamstate-a-')), await mkdtemp(path.join(tmpdir(), 'streamstate-b-'))];
-    const config = (name, stateDir) => ({
-      name,
-      brokers: bootstrap,
-      group,
-      input: topic,
-      counts: `${topic}-counts`,
-      windows: `${topic}-windows`,
-      backend: 'rocksdb',
-      stateDir,
-      commitEvery: 40,
-      idleExitMs: 600_000,
-      windowMs: WINDOW_MS,
-    });
     try {
       const producing = produce(kafka, topic, messages, { chunk: 50, pauseMs: 60 });
       const a = startProcessor(config('A', dirs[0]));
@@ -407,26 +400,9 @@ async function run(bootstrap, s3ClientConfig) {
   });
 
   test('cold start: members with empty disks join one after another while the first recovers (timing permitting: the log shows); no stall, nothing lost (rocksdb)', async () => {
-    const topic = uniqueName('cold');
-    const group = uniqueName('cold');
-    const admin = kafka.admin();
-    await admin.createTopics([{ name: topic, partitions: PARTITIONS, replicationFactor: 1, config: {} }]);
-    await admin.close();
+    const { topic, group, config } = await scenario(kafka, bootstrap, 'cold', { backend: 'rocksdb', commitEvery: 10 } /* many small checkpoints: a long changelog to replay */);
     const history = inputMessages(3_000);
     const dirs = await Promise.all(['h', 'a', 'b', 'c'].map((name) => mkdtemp(path.join(tmpdir(), `streamstate-${name}-`))));
-    const config = (name, stateDir) => ({
-      name,
-      brokers: bootstrap,
-      group,
-      input: topic,
-      counts: `${topic}-counts`,
-      windows: `${topic}-windows`,
-      backend: 'rocksdb',
-      stateDir,
-      commitEvery: 10, // many small checkpoints: a long changelog to replay
-      idleExitMs: 600_000,
-      windowMs: WINDOW_MS,
-    });
     try {
       // A first run builds the changelog, then its machine is gone (its state directory unused again).
       await produce(kafka, topic, history);
@@ -456,28 +432,10 @@ async function run(bootstrap, s3ClientConfig) {
   });
 
   test('SlateDB on S3: a partition moved to another member is opened from S3 and only the changelog tail is replayed', async () => {
-    const topic = uniqueName('handoff');
-    const group = uniqueName('handoff');
-    const admin = kafka.admin();
-    await admin.createTopics([{ name: topic, partitions: PARTITIONS, replicationFactor: 1, config: {} }]);
-    await admin.close();
     const messages = inputMessages(2_400);
     const store = await s3Store(s3ClientConfig);
     const dirs = [await mkdtemp(path.join(tmpdir(), 'streamstate-a-')), await mkdtemp(path.join(tmpdir(), 'streamstate-b-'))];
-    const config = (name, stateDir) => ({
-      name,
-      brokers: bootstrap,
-      group,
-      input: topic,
-      counts: `${topic}-counts`,
-      windows: `${topic}-windows`,
-      backend: 'slatedb',
-      stateDir,
-      slatedbOptions: store.slatedbOptions,
-      commitEvery: 40,
-      idleExitMs: 600_000,
-      windowMs: WINDOW_MS,
-    });
+    const { topic, group, config } = await scenario(kafka, bootstrap, 'handoff', { backend: 'slatedb', slatedbOptions: store.slatedbOptions });
     try {
       // A owns every partition and is killed mid-stream; B, on another "machine" (its own empty
       // state directory) but the same S3 location, takes the partitions over.
