@@ -45,11 +45,16 @@ resolver = "2"
 slatedb-common = { path = "slatedb-common" }
 slatedb-mirror = { path = "slatedb-mirror" }
 TOML
+# The workspace's lock file is ours (scripts/slatedb-native.Cargo.lock: the engine's Cargo.lock plus the
+# dev-dependencies), used with --locked: resolving afresh picks whatever crates.io serves that day
+# (seen: slatedb-txn-obj 0.18.1, which needs slatedb-common 0.18.1 and conflicts with the patched 0.18.0).
+# To refresh it: copy Cargo.lock into the workspace, run `cargo tree` there, copy the lock back.
+cp "$root/scripts/slatedb-native.Cargo.lock" "$dest/Cargo.lock"
 
 # One cargo invocation for building and one for running, with the same packages and features, so
 # the run reuses the build.
 features="slatedb/foyer,slatedb/snappy,slatedb/lz4,slatedb/zlib,slatedb/zstd"
-cargo_test=("$cargo_bin" test -q --manifest-path "$dest/Cargo.toml" --lib
+cargo_test=("$cargo_bin" test -q --locked --manifest-path "$dest/Cargo.toml" --lib
   -p slatedb -p slatedb-common -p slatedb-mirror --no-default-features --features "$features")
 t0=$(date +%s)
 "${cargo_test[@]}" --no-run
