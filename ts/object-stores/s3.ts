@@ -425,6 +425,15 @@ export class S3ObjectStore implements ObjectStore {
   /** The error to throw for an SDK failure that is not one of the contract's answers. */
   #failure(operation: string, key: string, error: unknown): unknown {
     if (error instanceof StreamstateError) return error;
+    if ((error as { name?: unknown })?.name === 'NotCapable' || (error as { name?: unknown })?.name === 'PermissionDenied') {
+      return new S3StoreError(
+        'S3_MISCONFIGURED',
+        this.bucket,
+        `S3 ${operation} in bucket "${this.bucket}" was refused by the runtime's permissions (${String((error as Error).message)}). ` +
+          'Under Deno, S3 needs --allow-net, --allow-env and --allow-sys (and --allow-read for the engine\'s .wasm).',
+        { cause: error },
+      );
+    }
     if (isMissingDomParser(error)) {
       return new S3StoreError(
         'S3_MISCONFIGURED',
