@@ -15,10 +15,15 @@ import {
   resolveExport,
   runProgram,
   startWorkerd,
+  WORKERD_COMPATIBILITY_DATE,
   WORKERS,
   workerdRuntime,
+  writeBundledWorkerdConfig,
   writeWorkerdConfig,
 } from './runtimes/harness.mjs';
+import { S3Client, CreateBucketCommand } from '@aws-sdk/client-s3';
+import { startS3Server } from './helpers/s3-server.mjs';
+import { bundleWorker } from '../examples/workerd/build.mjs';
 
 // ---- what every runtime must answer ---------------------------------------------------------------
 
@@ -68,13 +73,23 @@ const full = (runtime) => ({
   rocksDbAvailable: true,
   stateRocksdb: state('rocksdb', 'RocksDBStore'),
   entryFile: 'dist/entry/node.js',
+  engineS3: ENGINE_S3,
 });
+
+/** The engine on S3 (tests/runtimes/fixture/scenario.mjs s3Scenario): what it does on memory, then a listing. */
+const ENGINE_S3 = { ...ENGINE, listedManifest: true };
 
 /** Deno permission sets tried with tests/runtimes/fixture/deno-permissions.mjs. */
 const DENO_PERMISSIONS = {
   none: [],
   'read only': ['--allow-read'],
   'for RocksDB': ['--allow-read', '--allow-write', '--allow-env', '--allow-ffi'],
+};
+
+/** Deno permission sets tried with tests/runtimes/fixture/s3.mjs (docs/runtimes.md lists the first). */
+const DENO_S3_PERMISSIONS = {
+  'for S3': ['--allow-read', '--allow-net', '--allow-env', '--allow-sys'],
+  'without --allow-sys': ['--allow-read', '--allow-net', '--allow-env'],
 };
 
 const SLIM = { entry: 'streamstate/slim', beforeInit: 'ENGINE_NOT_LOADED', wasmSpecifierResolves: true, engineMemory: ENGINE };
@@ -100,6 +115,18 @@ function assertResult(actual, expected, label, ignored = ['version']) {
 
 // ---- pack, install, start everything at once --------------------------------------------------------
 
+// S3 is part of every runtime's test: without a server these tests fail, they do not skip.
+const s3Server = startS3Server();
+if (!s3Server) throw new Error('runtime tests: scripts/s3-server.sh cannot install an S3 server here, and every runtime is tested on S3');
+const BUCKET = 'runtimes';
+{
+  const client = new S3Client(s3Server.clientConfig);
+  await client.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  client.destroy();
+}
+/** Where a run keeps its S3 objects: its own prefix in the test bucket. */
+const s3For = (name) => ({ bucket: BUCKET, prefix: `${name}-${Date.now()}`, clientConfig: s3Server.clientConfig });
+
 const installed = await packAndInstall();
 process.on('exit', () => rmSync(installed.dir, { recursive: true, force: true }));
 const packageJson = JSON.parse(readFileSync(path.join(installed.packageDir, 'package.json'), 'utf8'));
@@ -114,7 +141,10 @@ for (const [name, runtime] of Object.entries(runtimes)) {
   runs[name] = {
     main: settle(
       mkdtemp(path.join(installed.dir, `${name}-`)).then((tempDir) =>
-        runProgram(runtime, installed.fixture, 'main.mjs', { env: { STREAMSTATE_RUNTIME_TMP: tempDir } }),
+        runProgram(runtime, installed.fixture, 'main.mjs', {
+          env: { STREAMSTATE_RUNTIME_TMP: tempDir, STREAMSTATE_RUNTIME_S3: JSON.stringify(s3For(name)) },
+          timeoutMs: 150_000,
+        }),
       ),
     ),
     slim: settle(runProgram(runtime, installed.fixture, 'slim.mjs')),
@@ -123,6 +153,13 @@ for (const [name, runtime] of Object.entries(runtimes)) {
       : {}),
   };
   if (name === 'deno') {
+    for (const [label, flags] of Object.entries(DENO_S3_PERMISSIONS)) {
+      runs.deno[`s3 ${label}`] = settle(
+        runProgram({ ...runtime, args: ['run', '--no-prompt', ...flags] }, installed.fixture, 's3.mjs', {
+          programArgs: [JSON.stringify(s3For(`deno-${label.replace(/\W+/g, '-')}`))],
+        }),
+      );
+    }
     for (const [label, flags] of Object.entries(DENO_PERMISSIONS)) {
       runs.deno[`permissions ${label}`] = settle(
         mkdtemp(path.join(installed.dir, 'deno-permissions-')).then((tempDir) =>
@@ -144,7 +181,7 @@ async function resultOf(pending) {
 const packed = suite('runtimes: the packed package');
 
 packed('npm pack ships the entry points, the engine glue and the .wasm, and no sources or tests', () => {
-  for (const file of ['dist/entry/node.js', 'dist/entry/workerd.js', 'dist/entry/web.js', 'dist/entry/slim.js', 'dist/index.d.ts', 'pkg/streamstate_engine.js', 'pkg/streamstate_engine_bg.wasm', 'package.json']) {
+  for (const file of ['dist/entry/node.js', 'dist/entry/workerd.js', 'dist/entry/web.js', 'dist/entry/slim.js', 'dist/entry/s3.js', 'dist/index.d.ts', 'pkg/streamstate_engine.js', 'pkg/streamstate_engine_bg.wasm', 'package.json']) {
     assert.ok(installed.files.includes(file), `${file} is in the tarball`);
   }
   assert.equal(installed.files.filter((file) => /^(ts|tests|engine-rs|scripts)\//.test(file)), []);
@@ -204,6 +241,14 @@ for (const [name, runtime] of Object.entries(runtimes)) {
       assert.match(rocksdbOpen.message, /did not load in this runtime \(Requires env access to "PREBUILDS_ONLY", run again with the --allow-env flag\)/);
     });
 
+    s('S3 needs exactly --allow-read, --allow-net, --allow-env and --allow-sys; without --allow-sys the error says so', async () => {
+      assert.equal(await resultOf(runs.deno['s3 for S3']), ENGINE_S3);
+      const { error } = await resultOf(runs.deno['s3 without --allow-sys']);
+      assert.ok(error, 'the engine on S3 fails without --allow-sys');
+      assert.match(error.message, /--allow-sys/);
+      assert.match(error.message, /S3_MISCONFIGURED|permissions/);
+    });
+
     s('--allow-read is all the SlateDB engine needs (on a memory store); RocksDB needs read, write, env and ffi', async () => {
       const readOnly = await resultOf(runs.deno['permissions read only']);
       assert.is(readOnly.engine, 'opened and wrote');
@@ -242,6 +287,31 @@ if (workerd.unavailable) {
 
   s.after(async () => {
     await server?.stop();
+    await bundledServer?.stop();
+  });
+
+  // Bundled as wrangler bundles (examples/workerd/build.mjs): with S3, with and without the XML alias.
+  let bundledServer;
+  const bundled = {};
+  s.before(async () => {
+    const entry = path.join(installed.fixture, 'worker-s3.mjs');
+    const workers = {};
+    for (const [name, xmlAlias] of [['s3', true], ['s3-no-alias', false]]) {
+      const { modules, bytes, inputs } = await bundleWorker({ entry, outdir: path.join(installed.fixture, `bundle-${name}`), xmlAlias });
+      bundled[name] = { bytes, inputs };
+      workers[name] = { modules, compatibilityDate: WORKERD_COMPATIBILITY_DATE };
+    }
+    const configPath = await writeBundledWorkerdConfig(installed.fixture, workers);
+    bundledServer = await startWorkerd(workerd.command, configPath, Object.keys(workers));
+    const ask = async (name, query) => {
+      const response = await fetch(`http://127.0.0.1:${bundledServer.ports[name]}/?${query}`, { signal: AbortSignal.timeout(90_000) });
+      const body = await response.text();
+      return response.ok ? JSON.parse(body) : { status: response.status, body, log: bundledServer.output() };
+    };
+    [bundled.s3.result, bundled['s3-no-alias'].result] = await Promise.all([
+      ask('s3', new URLSearchParams({ s3: JSON.stringify(s3For('workerd')) })),
+      ask('s3-no-alias', new URLSearchParams({ s3: JSON.stringify(s3For('workerd-no-alias')), listOnly: '1' })),
+    ]);
   });
 
   s('the bundle maps the package names as the "exports" workerd condition says', () => {
@@ -254,7 +324,7 @@ if (workerd.unavailable) {
 
   s('main entry (Node.js compatibility on, the default since 2026-08-04): engine, state, local files on /tmp; RocksDB unavailable', () => {
     const result = results.main;
-    assertResult(result, without({ ...full('workerd'), rocksDbAvailable: false }, 'entryFile', 'stateRocksdb'), 'workerd', ['stateRocksdb']);
+    assertResult(result, without({ ...full('workerd'), rocksDbAvailable: false }, 'entryFile', 'stateRocksdb', 'engineS3'), 'workerd', ['stateRocksdb']);
     const { error } = result.stateRocksdb;
     assert.ok(error, `stateRocksdb is an error: ${JSON.stringify(result.stateRocksdb)}`);
     assert.is(error.name, 'BackendUnavailableError');
@@ -267,7 +337,7 @@ if (workerd.unavailable) {
     const result = results['no-node'];
     assertResult(
       result,
-      without({ ...full('workerd'), rocksDbAvailable: false }, 'entryFile', 'engineLocalFiles', 'stateRocksdb'),
+      without({ ...full('workerd'), rocksDbAvailable: false }, 'entryFile', 'engineLocalFiles', 'stateRocksdb', 'engineS3'),
       'workerd no-node',
       ['version', 'engineLocalFiles', 'stateRocksdb'],
     );
@@ -287,6 +357,20 @@ if (workerd.unavailable) {
 
   s('streamstate/slim with the .wasm module imported by the worker', () => {
     assertResult(results.slim, { ...without(SLIM, 'wasmSpecifierResolves'), moduleIsCompiled: true }, 'workerd slim');
+  });
+
+  s('bundled like wrangler: the engine on memory and on S3 (SlateDB lists, reads and writes through the AWS SDK)', () => {
+    assert.ok(bundled.s3.inputs.some((file) => file.endsWith('streamstate/dist/entry/workerd.js')), 'the workerd entry was bundled');
+    assert.ok(bundled.s3.inputs.some((file) => file.includes('@aws-sdk/xml-builder/dist-cjs/')), "the SDK's plain-JavaScript XML parser was bundled");
+    assert.equal(bundled.s3.result, { engineMemory: ENGINE, engineS3: ENGINE_S3 });
+  });
+
+  s("bundled without the XML alias: the SDK's DOMParser parser fails fast with S3_MISCONFIGURED naming the fix, not a hang", () => {
+    const { error } = bundled['s3-no-alias'].result.list ?? {};
+    assert.ok(error, `listing fails: ${JSON.stringify(bundled['s3-no-alias'].result)}`);
+    assert.is(error.code, 'S3_MISCONFIGURED');
+    assert.match(error.message, /DOMParser/);
+    assert.match(error.message, /@aws-sdk\/xml-builder\/dist-cjs\/index\.js/);
   });
 
   s('workerd logged no uncaught error and no global-scope violation', () => {
