@@ -70,11 +70,26 @@ const full = (runtime) => ({
   stateMemory: state('memory', 'MemoryStore'),
   slatedbBackendInBuild: true,
   stateSlatedb: state('slatedb', 'SlateDBStore'),
+  defaultBackend: ROCKSDB_BY_DEFAULT,
   rocksDbAvailable: true,
   stateRocksdb: state('rocksdb', 'RocksDBStore'),
   entryFile: 'dist/entry/node.js',
   engineS3: ENGINE_S3,
 });
+
+/** A manager given no backend where the RocksDB addon loads: RocksDB, said in one info line. */
+const ROCKSDB_BY_DEFAULT = {
+  backend: 'rocksdb',
+  log: ['info: State backend: RocksDB (no backend option given; its native addon @nxtedition/rocksdb loads here).'],
+};
+
+/** Where the addon cannot load: SlateDB, with one info line giving the cause. */
+function assertSlateDbByDefault(choice, cause, label) {
+  assert.is(choice?.backend, 'slatedb', `${label}: ${JSON.stringify(choice)}`);
+  assert.is(choice.log.length, 1, `${label}: one log line: ${JSON.stringify(choice.log)}`);
+  assert.match(choice.log[0], /^info: State backend: SlateDB \(no backend option given; /);
+  assert.match(choice.log[0], cause);
+}
 
 /** The engine on S3 (tests/runtimes/fixture/scenario.mjs s3Scenario): what it does on memory, then a listing. */
 const ENGINE_S3 = { ...ENGINE, listedManifest: true };
@@ -233,7 +248,9 @@ for (const [name, runtime] of Object.entries(runtimes)) {
 
   if (name === 'deno') {
     s('without permissions: ENGINE_NOT_LOADED saying --allow-read; RocksDB unavailable saying --allow-env', async () => {
-      const { engine, rocksDbAvailable, rocksdbOpen } = await resultOf(runs.deno['permissions none']);
+      const { engine, rocksDbAvailable, rocksdbOpen, defaultBackend } = await resultOf(runs.deno['permissions none']);
+      // The default backend: SlateDB, and the log line names the refused permission, not a missing package.
+      assertSlateDbByDefault(defaultBackend, /refused a permission the RocksDB addon needs \(Requires env access to "PREBUILDS_ONLY", run again with the --allow-env flag; /, 'deno none');
       assert.is(engine.code, 'ENGINE_NOT_LOADED');
       assert.match(engine.message, /Requires read access to ".*streamstate_engine_bg\.wasm", run again with the --allow-read flag/);
       assert.is(rocksDbAvailable, false);
@@ -253,8 +270,9 @@ for (const [name, runtime] of Object.entries(runtimes)) {
       const readOnly = await resultOf(runs.deno['permissions read only']);
       assert.is(readOnly.engine, 'opened and wrote');
       assert.is(readOnly.rocksDbAvailable, false);
+      assertSlateDbByDefault(readOnly.defaultBackend, /--allow-env/, 'deno read only');
       const rocks = await resultOf(runs.deno['permissions for RocksDB']);
-      assert.equal(rocks, { engine: 'opened and wrote', rocksDbAvailable: true, rocksdbOpen: 'opened' });
+      assert.equal(rocks, { defaultBackend: ROCKSDB_BY_DEFAULT, engine: 'opened and wrote', rocksDbAvailable: true, rocksdbOpen: 'opened' });
     });
   }
 
@@ -324,7 +342,8 @@ if (workerd.unavailable) {
 
   s('main entry (Node.js compatibility on, the default since 2026-08-04): engine, state, local files on /tmp; RocksDB unavailable', () => {
     const result = results.main;
-    assertResult(result, without({ ...full('workerd'), rocksDbAvailable: false }, 'entryFile', 'stateRocksdb', 'engineS3'), 'workerd', ['stateRocksdb']);
+    assertResult(result, without({ ...full('workerd'), rocksDbAvailable: false }, 'entryFile', 'stateRocksdb', 'engineS3', 'defaultBackend'), 'workerd', ['stateRocksdb', 'defaultBackend']);
+    assertSlateDbByDefault(result.defaultBackend, /RocksDB/, 'workerd default backend');
     const { error } = result.stateRocksdb;
     assert.ok(error, `stateRocksdb is an error: ${JSON.stringify(result.stateRocksdb)}`);
     assert.is(error.name, 'BackendUnavailableError');
@@ -337,10 +356,11 @@ if (workerd.unavailable) {
     const result = results['no-node'];
     assertResult(
       result,
-      without({ ...full('workerd'), rocksDbAvailable: false }, 'entryFile', 'engineLocalFiles', 'stateRocksdb', 'engineS3'),
+      without({ ...full('workerd'), rocksDbAvailable: false }, 'entryFile', 'engineLocalFiles', 'stateRocksdb', 'engineS3', 'defaultBackend'),
       'workerd no-node',
-      ['version', 'engineLocalFiles', 'stateRocksdb'],
+      ['version', 'engineLocalFiles', 'stateRocksdb', 'defaultBackend'],
     );
+    assertSlateDbByDefault(result.defaultBackend, /cannot load native addons|RocksDB/, 'workerd no-node default backend');
     // Where there is no node:fs, LocalFileObjectStore and a file backend must fail with a code and
     // say why; SlateDb.open must reject (a permanent failure), never hang retrying.
     const { storeError, open } = result.engineLocalFiles;
