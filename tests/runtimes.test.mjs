@@ -256,6 +256,9 @@ for (const [name, runtime] of Object.entries(runtimes)) {
       assert.is(rocksDbAvailable, false);
       assert.is(rocksdbOpen.code, 'BACKEND_UNAVAILABLE');
       assert.match(rocksdbOpen.message, /did not load in this runtime \(Requires env access to "PREBUILDS_ONLY", run again with the --allow-env flag\)/);
+      // The cause is a permission, so the message says which flags, not "install it".
+      assert.match(rocksdbOpen.message, /refused a permission: under Deno, RocksDB needs --allow-read --allow-write --allow-env --allow-ffi/);
+      assert.not.match(rocksdbOpen.message, /Install it/);
     });
 
     s('S3 needs exactly --allow-read, --allow-net, --allow-env and --allow-sys; without --allow-sys the error says so', async () => {
