@@ -346,7 +346,7 @@ if (workerd.unavailable) {
   s('main entry (Node.js compatibility on, the default since 2026-08-04): engine, state, local files on /tmp; RocksDB unavailable', () => {
     const result = results.main;
     assertResult(result, without({ ...full('workerd'), rocksDbAvailable: false }, 'entryFile', 'stateRocksdb', 'engineS3', 'defaultBackend'), 'workerd', ['stateRocksdb', 'defaultBackend']);
-    assertSlateDbByDefault(result.defaultBackend, /RocksDB/, 'workerd default backend');
+    assertSlateDbByDefault(result.defaultBackend, /this runtime cannot load native addons such as RocksDB \(its modules are not files to require from\)/, 'workerd default backend');
     const { error } = result.stateRocksdb;
     assert.ok(error, `stateRocksdb is an error: ${JSON.stringify(result.stateRocksdb)}`);
     assert.is(error.name, 'BackendUnavailableError');
@@ -363,7 +363,7 @@ if (workerd.unavailable) {
       'workerd no-node',
       ['version', 'engineLocalFiles', 'stateRocksdb', 'defaultBackend'],
     );
-    assertSlateDbByDefault(result.defaultBackend, /cannot load native addons|RocksDB/, 'workerd no-node default backend');
+    assertSlateDbByDefault(result.defaultBackend, /this runtime cannot load native addons such as RocksDB \(no node:module\)/, 'workerd no-node default backend');
     // Where there is no node:fs, LocalFileObjectStore and a file backend must fail with a code and
     // say why; SlateDb.open must reject (a permanent failure), never hang retrying.
     const { storeError, open } = result.engineLocalFiles;

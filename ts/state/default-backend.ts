@@ -39,8 +39,15 @@ function probe(): DefaultBackendChoice {
   if (typeof createRequire !== 'function') {
     return { backend: 'slatedb', reason: 'this runtime cannot load native addons such as RocksDB (no node:module)' };
   }
+  let requireHere: (id: string) => unknown;
   try {
-    createRequire(import.meta.url)(ROCKSDB_ADDON_PACKAGE);
+    requireHere = createRequire(import.meta.url);
+  } catch {
+    // workerd with Node.js compatibility: node:module exists, but modules are not files.
+    return { backend: 'slatedb', reason: 'this runtime cannot load native addons such as RocksDB (its modules are not files to require from)' };
+  }
+  try {
+    requireHere(ROCKSDB_ADDON_PACKAGE);
     return { backend: 'rocksdb', reason: `its native addon ${ROCKSDB_ADDON_PACKAGE} loads here` };
   } catch (error) {
     const name = (error as { name?: unknown })?.name;
