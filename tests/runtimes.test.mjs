@@ -11,6 +11,7 @@ import { rmSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   cliRuntimes,
+  installWithoutOptional,
   packAndInstall,
   resolveExport,
   runProgram,
@@ -185,6 +186,13 @@ for (const [name, runtime] of Object.entries(runtimes)) {
   }
 }
 
+// Node in a project that installed the package without its optional RocksDB addon.
+const withoutAddon = (async () => {
+  const fixture = await installWithoutOptional(installed);
+  const tempDir = await mkdtemp(path.join(installed.dir, 'no-addon-'));
+  return runProgram(runtimes.node, fixture, 'default-backend.mjs', { programArgs: [tempDir] });
+})().then((value) => ({ value }), (error) => ({ error }));
+
 async function resultOf(pending) {
   const { value, error } = await pending;
   if (error) throw error;
@@ -216,6 +224,14 @@ packed('the "exports" conditions point at files that are in the package', () => 
   }
   assert.is(resolveExport(packageJson, './slim', []), './dist/entry/slim.js');
   assert.is(resolveExport(packageJson, './engine.wasm', []), './pkg/streamstate_engine_bg.wasm');
+});
+
+packed('without the RocksDB addon installed: SlateDB by default, and both messages say the package is not installed', async () => {
+  const { defaultBackend, rocksdbOpen } = await resultOf(withoutAddon);
+  assertSlateDbByDefault(defaultBackend, /the RocksDB native addon @nxtedition\/rocksdb is not installed \(npm install @nxtedition\/rocksdb to use RocksDB\)/, 'no addon');
+  assert.is(rocksdbOpen.code, 'BACKEND_UNAVAILABLE');
+  assert.match(rocksdbOpen.message, /Install it \(npm install @nxtedition\/rocksdb/);
+  assert.not.match(rocksdbOpen.message, /permission/);
 });
 
 packed.run();

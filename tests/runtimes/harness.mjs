@@ -81,6 +81,22 @@ export async function packAndInstall() {
 }
 
 /**
+ * Installs the tarball `packAndInstall` made into another fresh project, without optional
+ * dependencies (so without the RocksDB addon), with the fixture programs.
+ * @returns {Promise<string>} the project's directory
+ */
+export async function installWithoutOptional(installed) {
+  const fixture = path.join(installed.dir, 'fixture-no-optional');
+  await mkdir(fixture);
+  await cp(fixtureSources, fixture, { recursive: true });
+  await writeFile(path.join(fixture, 'package.json'), JSON.stringify({ name: 'streamstate-runtime-fixture-no-optional', private: true, type: 'module' }, null, 2));
+  const npmEnv = { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
+  const out = run('npm', ['install', '--prefer-offline', '--omit=optional', '--no-audit', '--no-fund', '--loglevel=error', installed.tarball], { cwd: fixture, env: npmEnv });
+  if (out.status !== 0) throw new Error(`npm install --omit=optional of the packed tarball failed:\n${out.stderr}`);
+  return fixture;
+}
+
+/**
  * Resolves a subpath of a package's "exports" for a set of conditions, as Node's algorithm (and
  * bundlers such as esbuild for workerd) does: the first key, in object order, that is one of the
  * conditions (or "default") wins; nested condition objects recurse.
