@@ -81,6 +81,22 @@ export async function packAndInstall() {
 }
 
 /**
+ * Installs the tarball `packAndInstall` made into another fresh project, without optional
+ * dependencies (so without the RocksDB addon), with the fixture programs.
+ * @returns {Promise<string>} the project's directory
+ */
+export async function installWithoutOptional(installed) {
+  const fixture = path.join(installed.dir, 'fixture-no-optional');
+  await mkdir(fixture);
+  await cp(fixtureSources, fixture, { recursive: true });
+  await writeFile(path.join(fixture, 'package.json'), JSON.stringify({ name: 'streamstate-runtime-fixture-no-optional', private: true, type: 'module' }, null, 2));
+  const npmEnv = { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
+  const out = run('npm', ['install', '--prefer-offline', '--omit=optional', '--no-audit', '--no-fund', '--loglevel=error', installed.tarball], { cwd: fixture, env: npmEnv });
+  if (out.status !== 0) throw new Error(`npm install --omit=optional of the packed tarball failed:\n${out.stderr}`);
+  return fixture;
+}
+
+/**
  * Resolves a subpath of a package's "exports" for a set of conditions, as Node's algorithm (and
  * bundlers such as esbuild for workerd) does: the first key, in object order, that is one of the
  * conditions (or "default") wins; nested condition objects recurse.
@@ -226,6 +242,36 @@ async function listFiles(root, prefix = '') {
 }
 
 const quote = (text) => JSON.stringify(text);
+
+/**
+ * Writes a workerd config serving bundled workers (see examples/workerd/build.mjs): each worker's
+ * modules are its bundle and the .wasm next to it; its outbound network may reach loopback (the
+ * test's S3 server), which workerd refuses by default.
+ * @param dir - where to write the config; module files are embedded by absolute path
+ * @param workers - `{ name: { modules: [{ name, file, type }], compatibilityDate } }`
+ * @returns {Promise<string>} the config's path
+ */
+export async function writeBundledWorkerdConfig(dir, workers) {
+  const services = ['(name = "loopback-network", network = (allow = ["public", "private", "local"]))'];
+  const sockets = [];
+  const definitions = [];
+  for (const [name, { modules, compatibilityDate }] of Object.entries(workers)) {
+    const ident = `b${definitions.length}`;
+    services.push(`(name = ${quote(name)}, worker = .${ident})`);
+    sockets.push(`(name = ${quote(name)}, address = "127.0.0.1:0", http = (), service = ${quote(name)})`);
+    definitions.push(
+      `const ${ident} :Workerd.Worker = (\n  modules = [${modules.map((m) => `(name = ${quote(m.name)}, ${m.type} = embed ${quote(path.relative(dir, m.file))})`).join(', ')}],\n` +
+        `  compatibilityDate = ${quote(compatibilityDate)},\n  globalOutbound = "loopback-network",\n);`,
+    );
+  }
+  const configPath = path.join(dir, 'bundled.capnp');
+  await writeFile(
+    configPath,
+    `using Workerd = import "/workerd/workerd.capnp";\n\nconst config :Workerd.Config = (\n  services = [\n    ${services.join(',\n    ')}\n  ],\n` +
+      `  sockets = [\n    ${sockets.join(',\n    ')}\n  ],\n);\n\n${definitions.join('\n\n')}\n`,
+  );
+  return configPath;
+}
 
 /** workerd's binary and version, or why it cannot run. */
 export function workerdRuntime() {

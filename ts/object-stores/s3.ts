@@ -1,6 +1,7 @@
 /**
  * {@link S3ObjectStore}: objects in an S3 bucket (AWS, or any S3-compatible server that supports
- * conditional writes), through `@aws-sdk/client-s3`, which is imported on first use only.
+ * conditional writes), through `@aws-sdk/client-s3` (an optional peer dependency), which is imported
+ * on first use only (or given by `import 'streamstate/s3'`, see {@link useS3Sdk}).
  *
  * @module
  */
@@ -404,11 +405,15 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   #connect(): Promise<{ sdk: S3Sdk; client: S3Client }> {
-    this.#connection ??= import('@aws-sdk/client-s3').then((sdk) => ({
+    const connection = (this.#connection ??= loadS3Sdk(this.bucket).then((sdk) => ({
       sdk,
       client: this.#givenClient ?? new sdk.S3Client(this.#clientConfig),
-    }));
-    return this.#connection;
+    })));
+    // A failed load is not remembered: installing the SDK (or registering it) and retrying works.
+    connection.catch(() => {
+      if (this.#connection === connection) this.#connection = undefined;
+    });
+    return connection;
   }
 
   /** The options of one `send`: aborted after {@link S3ObjectStoreOptions.requestTimeoutMs}. */
@@ -420,6 +425,25 @@ export class S3ObjectStore implements ObjectStore {
   /** The error to throw for an SDK failure that is not one of the contract's answers. */
   #failure(operation: string, key: string, error: unknown): unknown {
     if (error instanceof StreamstateError) return error;
+    if ((error as { name?: unknown })?.name === 'NotCapable' || (error as { name?: unknown })?.name === 'PermissionDenied') {
+      return new S3StoreError(
+        'S3_MISCONFIGURED',
+        this.bucket,
+        `S3 ${operation} in bucket "${this.bucket}" was refused by the runtime's permissions (${String((error as Error).message)}). ` +
+          'Under Deno, S3 needs --allow-net, --allow-env and --allow-sys (and --allow-read for the engine\'s .wasm).',
+        { cause: error },
+      );
+    }
+    if (isMissingDomParser(error)) {
+      return new S3StoreError(
+        'S3_MISCONFIGURED',
+        this.bucket,
+        `S3 ${operation} in bucket "${this.bucket}" cannot read the answer: the AWS SDK was bundled with its browser XML parser, which needs DOMParser, ` +
+          `and this runtime has none (${String((error as Error).message)}). Bundle with the alias "@aws-sdk/xml-builder" -> "@aws-sdk/xml-builder/dist-cjs/index.js" ` +
+          '(esbuild: alias; wrangler: [alias] in wrangler.toml), which selects the SDK\'s own parser that needs no DOM.',
+        { cause: error },
+      );
+    }
     return translateS3Error(error, {
       operation,
       key,
@@ -444,6 +468,60 @@ export class S3ObjectStore implements ObjectStore {
     const { start } = resolveRange(key, range, meta.size);
     return { data: new Uint8Array(0), meta, offset: start, metadata };
   }
+}
+
+/** The SDK given to {@link useS3Sdk}, or the one imported on first use. */
+let s3Sdk: Promise<S3Sdk> | undefined;
+
+/**
+ * The package name of the AWS SDK's S3 client, held in a variable so that bundlers leave the import
+ * alone: a bundle that never uses S3 does not carry the SDK (about 1 MB). Runtimes that resolve
+ * packages at run time (Node, Deno, Bun) import it from `node_modules` on first use; a bundled
+ * runtime (workerd) gets it from `import 'streamstate/s3'`, which calls {@link useS3Sdk}.
+ */
+const S3_SDK_PACKAGE = '@aws-sdk/client-s3';
+
+/**
+ * Give {@link S3ObjectStore} the AWS SDK's S3 client module to use, instead of importing
+ * `@aws-sdk/client-s3` on first use. `import 'streamstate/s3'` does this for you; call it yourself
+ * only to use a particular copy of the SDK.
+ * @param sdk - the namespace of `@aws-sdk/client-s3` (`import * as sdk from '@aws-sdk/client-s3'`)
+ * @throws StreamstateError `INVALID_OBJECT_STORE_OPTIONS` when `sdk` has no `S3Client`
+ */
+export function useS3Sdk(sdk: S3Sdk): void {
+  if (!sdk || typeof (sdk as { S3Client?: unknown }).S3Client !== 'function') {
+    throw invalidOptions("useS3Sdk: pass the namespace of '@aws-sdk/client-s3' (import * as sdk from '@aws-sdk/client-s3')");
+  }
+  s3Sdk = Promise.resolve(sdk);
+}
+
+/** The S3 SDK: the registered one, or `@aws-sdk/client-s3` imported now. */
+function loadS3Sdk(bucket: string): Promise<S3Sdk> {
+  if (s3Sdk) return s3Sdk;
+  const loading = (import(/* webpackIgnore: true */ /* @vite-ignore */ S3_SDK_PACKAGE) as Promise<S3Sdk>).then(
+    (sdk) => sdk,
+    (error: unknown) => {
+      if (s3Sdk === loading) s3Sdk = undefined;
+      throw new S3StoreError(
+        'S3_MISCONFIGURED',
+        bucket,
+        `S3ObjectStore needs the AWS SDK's S3 client, which could not be imported here (${scrub(String((error as Error)?.message ?? error), []).slice(0, 200)}). ` +
+          "Install it next to streamstate (npm install @aws-sdk/client-s3); in a bundled worker (workerd, Cloudflare Workers) add import 'streamstate/s3' to the worker.",
+        { cause: error },
+      );
+    },
+  );
+  s3Sdk = loading;
+  return loading;
+}
+
+/**
+ * Whether `error` is the AWS SDK's browser XML parser failing for want of `DOMParser`, which
+ * happens when a bundler applies the SDK's "browser" file map for a runtime that is not a browser
+ * (workerd: bundled with the workerd/worker/browser conditions, as wrangler does).
+ */
+function isMissingDomParser(error: unknown): boolean {
+  return error instanceof ReferenceError && /\b(DOMParser|Node)\b/.test(error.message);
 }
 
 /** The few S3 failures the contract tells apart. */

@@ -10,6 +10,7 @@ import type { Backend, BackendName } from '../backends/backend.js';
 import { getLogger, type Logger } from '../logging.js';
 import { changelogTopicName, type ChangelogProducerFactory, type ChangelogTopic } from './changelog.js';
 import { DEFAULT_STATE_STORE_NAME } from './constants.js';
+import { chooseDefaultBackend } from './default-backend.js';
 import {
   InvalidOptionsError,
   PartitionStoreIsUsed,
@@ -35,7 +36,7 @@ export interface StateStoreManagerOptions {
   stateDir?: string;
   /** Consumer group; stores live under `<stateDir>/<groupId>` when given. */
   groupId?: string;
-  /** Backend of the stores. Default `'rocksdb'`. */
+  /** Backend of the stores. Default: `'rocksdb'` where its native addon loads, else `'slatedb'` (the manager logs which and why, at info). */
   backend?: BackendName;
   /** Options of RocksDB stores. */
   rocksdbOptions?: RocksDBOptions;
@@ -115,7 +116,13 @@ export class StateStoreManager {
     }
     assertStateDirLocation(stateDir, 'stateDir');
     if (options.groupId !== undefined) assertPathSafeName(options.groupId, 'store name');
-    this.backend = options.backend ?? 'rocksdb';
+    if (options.backend === undefined) {
+      const { backend, reason } = chooseDefaultBackend();
+      (options.logger ?? getLogger()).info(`State backend: ${backend === 'rocksdb' ? 'RocksDB' : 'SlateDB'} (no backend option given; ${reason}).`);
+      this.backend = backend;
+    } else {
+      this.backend = options.backend;
+    }
     registeredBackend(this.backend);
     this.groupId = options.groupId ?? '';
     this.stateDir = resolveStateDir(stateDir, options.groupId);

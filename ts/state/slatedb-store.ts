@@ -15,6 +15,9 @@ import { SlateDBOpenAborted } from './errors.js';
 import { resolveSlateDBOptions, SLATEDB_TUNING_FIELDS, type ResolvedSlateDBOptions, type SlateDBOptions } from './options.js';
 import { Store, type StoreConfig } from './store.js';
 import type { StoreBackend } from './store-backend.js';
+import type { ObjectStore } from '../object-stores/object-store.js';
+import { printableLocation } from '../object-stores/location.js';
+import { S3ObjectStore } from '../object-stores/s3.js';
 
 /**
  * How stores use the SlateDB backend, without a state directory: partitions go to the
@@ -51,7 +54,23 @@ export function slatedbStoreBackendFor(
     ...slatedbStoreBackend,
     loadBackend: async () => (backend ??= new SlateDbBackend({ ...settings, ...(config.logger === undefined ? {} : { logger: config.logger }) })),
     openSettings: (options: ResolvedSlateDBOptions) => ({ ...slateDbOpenSettings(options), root: config.stateDir }),
+    describePath: (path: string) => describeSlateDbPath(path, config.stateDir, config.options?.objectStore),
   });
+}
+
+/**
+ * A partition path as the location its objects are at: with an explicit object store, the store's
+ * location (`s3://bucket/prefix`, a location string as given) and the key under it (the path
+ * relative to the state directory); otherwise the path itself (a local path or a location).
+ */
+function describeSlateDbPath(path: string, stateDir: string, objectStore: ObjectStore | string | undefined): string {
+  if (objectStore === undefined) return path;
+  const key = path.startsWith(`${stateDir}/`) ? path.slice(stateDir.length + 1) : path.replace(/^\/+/, '');
+  let base: string;
+  if (typeof objectStore === 'string') base = printableLocation(objectStore).replace(/\/+$/, '');
+  else if (objectStore instanceof S3ObjectStore) base = `s3://${objectStore.bucket}${objectStore.prefix === '' ? '' : `/${objectStore.prefix.replace(/\/+$/, '')}`}`;
+  else base = `${objectStore.constructor?.name ?? 'object store'}:`;
+  return `${base}/${key}`;
 }
 
 /**

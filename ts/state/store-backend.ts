@@ -36,4 +36,11 @@ export interface StoreBackend<O extends StoreOptions = StoreOptions, R extends R
    * @returns the backend-specific `settings` of `backend.open`
    */
   openSettings(options: R): Record<string, unknown>;
+  /**
+   * Where a partition path really lives, for log lines, when that is not the path itself (a
+   * SlateDB store on an explicit object store: `s3://bucket/prefix/<store>/<stream>/<partition>`).
+   * @param path - the partition path
+   * @returns the location to print
+   */
+  describePath?(path: string): string;
 }

@@ -228,7 +228,7 @@ export class Store<O extends StoreOptions = StoreOptions, R extends ResolvedStor
       signal: this.#config.signal,
       deadline: this.#config.openDeadline,
       logger: this.logger,
-      logContext: formatLogContext(this.name, this.streamId, partition, path),
+      logContext: formatLogContext(this.name, this.streamId, partition, this.storeBackend.describePath?.(path) ?? path),
     });
     return this.createPartition(db, partition, changelogProducer);
   }

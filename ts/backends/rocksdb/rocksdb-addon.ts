@@ -129,10 +129,14 @@ async function importAddon(): Promise<RocksLevelConstructor> {
     addon = await import(specifier);
   } catch (cause) {
     loading = undefined;
+    const refused = (cause as { name?: unknown })?.name === 'NotCapable' || (cause as { name?: unknown })?.name === 'PermissionDenied';
     throw new BackendUnavailableError(
       `The RocksDB backend needs the native addon ${ROCKSDB_ADDON_PACKAGE}, which did not load in this runtime ` +
-        `(${(cause as Error)?.message ?? String(cause)}). Install it (npm install ${ROCKSDB_ADDON_PACKAGE}; ` +
-        `prebuilt for linux-x64 and darwin-arm64), or use backend: 'slatedb', which needs no native code.`,
+        `(${(cause as Error)?.message ?? String(cause)}). ` +
+        (refused
+          ? 'The runtime refused a permission: under Deno, RocksDB needs --allow-read --allow-write --allow-env --allow-ffi. '
+          : `Install it (npm install ${ROCKSDB_ADDON_PACKAGE}; prebuilt for linux-x64 and darwin-arm64). `) +
+        "Or use backend: 'slatedb', which needs no native code.",
       { cause },
     );
   }
