@@ -41,6 +41,14 @@ export interface SlateDbDatabaseParts {
 
 const EMPTY = new Uint8Array(0);
 
+/**
+ * Object-store bytes fetched ahead by a scan of a whole column family (no bounds, no limit): such a
+ * scan reads every block of the family, so it fetches them in 1 MiB ranges instead of one 4 KiB
+ * block per object-store read (a reopened 100 000-key partition on S3: 41 GETs instead of 6 855).
+ * Bounded scans (windows, prefixes) keep SlateDB's one block at a time: they touch a few blocks.
+ */
+export const FULL_SCAN_READ_AHEAD_BYTES = 1 << 20;
+
 /** One open SlateDB database. Bytes are copied in and out. */
 export class SlateDbDatabase implements BackendDatabase {
   /** @inheritDoc */
@@ -160,7 +168,8 @@ export class SlateDbDatabase implements BackendDatabase {
   /**
    * @inheritDoc
    * Scans the family's range (`prefix ‖ gte` up to `prefix ‖ lt`, or the family's end) on a
-   * SlateDB snapshot taken at the first step, in pages. The lower bound is also checked on every
+   * SlateDB snapshot taken at the first step, in pages. A scan of the whole family (no bounds, no
+   * limit) fetches {@link FULL_SCAN_READ_AHEAD_BYTES} per object-store read. The lower bound is also checked on every
    * entry in reverse, so a reverse scan can never leave the family.
    */
   iterate(options: IterateOptions): AsyncIterable<[Uint8Array, Uint8Array]> {
@@ -176,10 +185,17 @@ export class SlateDbDatabase implements BackendDatabase {
     const lower = gte === undefined ? range.prefix : storedKey(range, gte);
     const upper = lt === undefined ? range.end : storedKey(range, lt);
     const prefixLength = range.prefix.length;
+    const whole = gte === undefined && lt === undefined && limit === Infinity;
     let scan: AsyncIterator<[Uint8Array, Uint8Array]>;
     try {
       scan = this.#engine
-        .scan({ gte: lower, lt: upper, reverse, ...(limit === Infinity ? {} : { limit }) })
+        .scan({
+          gte: lower,
+          lt: upper,
+          reverse,
+          ...(limit === Infinity ? {} : { limit }),
+          ...(whole ? { readAheadBytes: FULL_SCAN_READ_AHEAD_BYTES } : {}),
+        })
         [Symbol.asyncIterator]();
     } catch (error) {
       throw this.#translate('iterate', error);
