@@ -26,6 +26,7 @@ import { rangeScans } from './workloads/range-scans.mjs';
 import { coldReads } from './workloads/cold-reads.mjs';
 import { recovery } from './workloads/recovery.mjs';
 import { runKafkaRecoveryChild, UNAVAILABLE_STATUS } from './kafka-recovery.mjs';
+import { sizesFor } from './lib/sizes.mjs';
 
 const WORKLOADS = [readModifyWrite, windowedAggregation, rangeScans, coldReads, recovery];
 
@@ -47,28 +48,6 @@ const { values: args } = parseArgs({
     'kafka-messages': { type: 'string' },
   },
 });
-
-/** Every workload's sizes from one number N (messages / events). */
-function sizesFor(n) {
-  const at = (x) => Math.max(1, Math.round(x));
-  const perPrefix = Math.max(20, at(n / 200));
-  return {
-    n,
-    rmwMessages: n,
-    rmwKeys: at(n / 20),
-    rmwFlushEvery: 500,
-    windowEvents: n,
-    windowKeys: 100,
-    windowCheckpoint: 1000,
-    scanPrefixes: 100,
-    scanWindowsPerPrefix: perPrefix,
-    scanCount: at(n / 10),
-    scanWindows: Math.min(10, perPrefix),
-    coldKeys: at(n / 2),
-    recoveryMessages: n,
-    recoveryBatch: 500,
-  };
-}
 
 const n = args.n !== undefined ? Number(args.n) : args.quick ? 5_000 : 20_000;
 if (!Number.isSafeInteger(n) || n < 100) throw new Error(`--n must be an integer of at least 100, got ${args.n}`);
