@@ -10,12 +10,16 @@
 //      node bench/run.mjs --backends rocksdb,slatedb-file --workloads rmw,cold --no-engine
 //      node bench/run.mjs --markdown       (the tables as Markdown too, for docs/benchmarks.md)
 //      node bench/run.mjs --json           (every number, machine-readable, at the end)
-//      node bench/run.mjs --repeat 3       (the median of 3 runs per cell; about 3x the time)
+//      node bench/run.mjs --repeat 1       (one run per cell; default: the median of 3, in
+//                                          alternating rounds: every cell once, then again...)
+//      --no-rss skips the peak-RSS table (each backend once more, in a child process: bench/rss.mjs)
 //      --no-warmup skips the unrecorded warm-up pass at N = 1000; --no-native the native SlateDB line
 //      --no-kafka skips the last part, recovery over a real Kafka broker and MinIO
 //        (bench/kafka-recovery.mjs, run as a child process on Node >= 22.22; --kafka-keys K and
 //        --kafka-messages M size it: 100 000 keys and twice as many messages by default)
-import { parseArgs } from 'node:util';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, promisify } from 'node:util';
 import { formatEngineResults, measureFirstOpen, runEngineBench } from './engine.mjs';
 import { benchBackends } from './lib/backends.mjs';
 import { formatMachineFacts, formatMarkdownTable, formatNumber, formatTable, machineFacts, now } from './lib/common.mjs';
@@ -39,7 +43,9 @@ const { values: args } = parseArgs({
     'no-engine': { type: 'boolean', default: false },
     'no-warmup': { type: 'boolean', default: false },
     'no-native': { type: 'boolean', default: false },
-    repeat: { type: 'string', default: '1' },
+    repeat: { type: 'string', default: '3' },
+    'no-rss': { type: 'boolean', default: false },
+    'rss-child': { type: 'string' },
     'engine-n': { type: 'string' },
     markdown: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
@@ -55,6 +61,9 @@ const sizes = sizesFor(n);
 const repeat = Number(args.repeat);
 if (!Number.isSafeInteger(repeat) || repeat < 1) throw new Error(`--repeat must be a positive integer, got ${args.repeat}`);
 const engineN = args['engine-n'] !== undefined ? Number(args['engine-n']) : args.quick ? 20_000 : 100_000;
+const execFileAsync = promisify(execFile);
+let rssMarkdown;
+const RSS_LABELS = { rmw: 'a. read-modify-write', windowed: 'b. tumbling window + expiry', scans: 'c. range scans (all three)', cold: 'd. cold reads after reopen', recovery: 'e. replay, then f. reopen + read all' };
 const log = (message) => process.stderr.write(`${message}\n`);
 
 const facts = machineFacts();
@@ -105,30 +114,48 @@ const rowTitles = workloads.flatMap((w) => w.rows);
 for (const title of rowTitles) results.set(title, {});
 const details = new Map();
 
-for (const workload of workloads) {
-  for (const backend of backends) {
-    if (backend.skip) continue;
-    log(`running ${workload.id} on ${backend.id}`);
-    const runs = [];
-    try {
-      for (let r = 0; r < repeat; r++) {
+// Rounds alternate: round 1 runs every workload on every backend, then round 2 does it again, and
+// so on, so a burst of load from elsewhere on the machine hits every backend, not one column.
+// runs[workloadId][backendId] = [rows of one run, ...]
+const runs = new Map(workloads.map((w) => [w.id, new Map()]));
+const failed = new Map();
+for (let round = 0; round < repeat; round++) {
+  for (const workload of workloads) {
+    for (const backend of backends) {
+      if (backend.skip || failed.has(`${workload.id}/${backend.id}`)) continue;
+      log(`round ${round + 1}/${repeat}: ${workload.id} on ${backend.id}`);
+      try {
         const env = await backend.setup();
         try {
-          runs.push(await workload.run(env, sizes));
+          const rows = await workload.run(env, sizes);
+          const list = runs.get(workload.id).get(backend.id) ?? [];
+          list.push(rows);
+          runs.get(workload.id).set(backend.id, list);
         } finally {
           await env.cleanup();
         }
+      } catch (error) {
+        log(`  ${workload.id} on ${backend.id} failed: ${error?.stack ?? error}`);
+        failed.set(`${workload.id}/${backend.id}`, String(error?.message ?? error).split('\n')[0]);
       }
-      workload.rows.forEach((title, i) => {
-        // The median run of this row (by time), when repeated.
-        const row = runs.map((rows) => rows[i]).sort((x, y) => x.ms / x.ops - y.ms / y.ops)[Math.floor(runs.length / 2)];
-        results.get(title)[backend.id] = row;
-        if (!details.has(title)) details.set(title, row.detail);
-      });
-    } catch (error) {
-      log(`  ${workload.id} on ${backend.id} failed: ${error?.stack ?? error}`);
-      for (const title of workload.rows) results.get(title)[backend.id] = { error: String(error?.message ?? error).split('\n')[0] };
     }
+  }
+}
+for (const workload of workloads) {
+  for (const backend of backends) {
+    if (backend.skip) continue;
+    const error = failed.get(`${workload.id}/${backend.id}`);
+    const list = runs.get(workload.id).get(backend.id) ?? [];
+    workload.rows.forEach((title, i) => {
+      if (error !== undefined) {
+        results.get(title)[backend.id] = { error };
+        return;
+      }
+      // The median run of this row (by time per operation).
+      const row = list.map((rows) => rows[i]).sort((x, y) => x.ms / x.ops - y.ms / y.ops)[Math.floor(list.length / 2)];
+      results.get(title)[backend.id] = row;
+      if (!details.has(title)) details.set(title, row.detail);
+    });
   }
 }
 
@@ -161,6 +188,35 @@ if (results.has('e. changelog replay (msgs/s)')) {
 }
 if (native.reason) console.log(`  native SlateDB reference skipped: ${native.reason}`);
 
+// Peak RSS per backend and workload, each backend in a process of its own (bench/rss.mjs).
+let rss;
+if (!args['no-rss']) {
+  log('peak RSS: one child process per backend');
+  rss = {};
+  for (const backend of ran) {
+    try {
+      const { stdout } = await execFileAsync(
+        process.execPath,
+        ['--expose-gc', fileURLToPath(new URL('./rss.mjs', import.meta.url)), '--backend', backend.id, '--n', String(n), '--workloads', workloads.map((w) => w.id).join(',')],
+        { maxBuffer: 1 << 20 },
+      );
+      rss[backend.id] = JSON.parse(stdout.trim().split('\n').pop());
+    } catch (error) {
+      rss[backend.id] = { skipped: `failed: ${String(error?.message ?? error).split('\n')[0]}` };
+    }
+  }
+  const mib = (bytes) => (bytes === undefined ? '-' : (bytes / 2 ** 20).toFixed(0));
+  const rssHeader = ['peak RSS (MiB; one process per backend)', ...ran.map((b) => b.label)];
+  const rssRows = [
+    ['process after start (baseline)', ...ran.map((b) => mib(rss[b.id]?.baselineBytes))],
+    ...workloads.map((w) => [RSS_LABELS[w.id] ?? w.id, ...ran.map((b) => (rss[b.id]?.skipped ? 'skipped' : mib(rss[b.id]?.peaks?.[w.id])))]),
+  ];
+  console.log('');
+  console.log(formatTable(rssHeader, rssRows));
+  for (const b of ran) if (rss[b.id]?.skipped) console.log(`  ${b.label}: peak RSS not measured: ${rss[b.id].skipped}`);
+  if (args.markdown) rssMarkdown = formatMarkdownTable(rssHeader, rssRows);
+}
+
 let engine;
 if (!args['no-engine']) {
   console.log('\nengine (SlateDb below the state layer; bench/engine.mjs):');
@@ -171,10 +227,11 @@ if (!args['no-engine']) {
 if (args.markdown) {
   console.log('\nMarkdown:\n');
   console.log(formatMarkdownTable(header, rowTitles.map((title) => [title, ...ran.map((b) => cell(results.get(title), b, true))])));
+  if (rssMarkdown) console.log(`\n${rssMarkdown}`);
 }
 if (args.json) {
   const plain = Object.fromEntries([...results].map(([title, row]) => [title, row]));
-  console.log(JSON.stringify({ facts, sizes, backends: ran.map((b) => b.id), results: plain, engine }, null, 2));
+  console.log(JSON.stringify({ facts, sizes, backends: ran.map((b) => b.id), results: plain, rss, engine }, null, 2));
 }
 console.log(`\ntotal ${((now() - started) / 1000).toFixed(1)} s; load average at the end ${machineFacts().loadAverage1m}`);
 
