@@ -12,6 +12,7 @@
 //      node bench/run.mjs --json           (every number, machine-readable, at the end)
 //      node bench/run.mjs --repeat 1       (one run per cell; default: the median of 3, in
 //                                          alternating rounds: every cell once, then again...)
+//      --no-s3 skips the S3 columns (SlateDB on MinIO behind Toxiproxy at +0, +10, +30 ms)
 //      --no-rss skips the peak-RSS table (each backend once more, in a child process: bench/rss.mjs)
 //      --no-warmup skips the unrecorded warm-up pass at N = 1000; --no-native the native SlateDB line
 //      --no-kafka skips the last part, recovery over a real Kafka broker and MinIO
@@ -21,7 +22,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { formatEngineResults, measureFirstOpen, runEngineBench } from './engine.mjs';
-import { benchBackends } from './lib/backends.mjs';
+import { benchBackends, s3Backends } from './lib/backends.mjs';
 import { formatMachineFacts, formatMarkdownTable, formatNumber, formatTable, machineFacts, now } from './lib/common.mjs';
 import { loadNativeSlateDb } from './lib/native-slatedb.mjs';
 import { readModifyWrite } from './workloads/read-modify-write.mjs';
@@ -45,6 +46,7 @@ const { values: args } = parseArgs({
     'no-native': { type: 'boolean', default: false },
     repeat: { type: 'string', default: '3' },
     'no-rss': { type: 'boolean', default: false },
+    'no-s3': { type: 'boolean', default: false },
     'rss-child': { type: 'string' },
     'engine-n': { type: 'string' },
     markdown: { type: 'boolean', default: false },
@@ -75,6 +77,16 @@ console.log(`N = ${n}${args.quick ? ' (--quick)' : ''}; ${repeat === 1 ? 'one ru
 const firstOpenMs = await measureFirstOpen();
 const native = args['no-native'] ? { reason: '--no-native given' } : await loadNativeSlateDb();
 let backends = await benchBackends(native);
+// SlateDB on S3 (MinIO behind Toxiproxy at 0, 10 and 30 ms per reply), unless --no-s3 or the
+// servers cannot be installed here.
+let s3;
+const wantsS3 = !args['no-s3'] && (!args.backends || args.backends.split(',').some((id) => id.startsWith('slatedb-s3')));
+if (wantsS3) {
+  log('starting MinIO and Toxiproxy for the S3 columns');
+  s3 = await s3Backends();
+  if (s3.skip) console.log(`S3 columns SKIPPED: ${s3.skip}`);
+  else backends.push(...s3.backends);
+}
 if (args.backends) {
   const wanted = new Set(args.backends.split(','));
   backends = backends.filter((b) => wanted.has(b.id));
@@ -95,7 +107,7 @@ if (!args['no-warmup']) {
   log('warm-up');
   for (const workload of workloads) {
     for (const backend of backends) {
-      if (backend.skip) continue;
+      if (backend.skip || backend.s3) continue;
       const env = await backend.setup();
       try {
         await workload.run(env, sizesFor(1000));
@@ -160,6 +172,7 @@ for (const workload of workloads) {
 }
 
 const ran = backends.filter((b) => !b.skip);
+await s3?.stop?.();
 const reference = ran.find((b) => b.id === 'rocksdb');
 const cell = (row, backend, markdown) => {
   const result = row[backend.id];
@@ -188,12 +201,36 @@ if (results.has('e. changelog replay (msgs/s)')) {
 }
 if (native.reason) console.log(`  native SlateDB reference skipped: ${native.reason}`);
 
+// The S3 columns against SlateDB on local files (the issue's goal: within 2x at 30 ms).
+const s3Ran = ran.filter((b) => b.s3);
+const fileBackend = ran.find((b) => b.id === 'slatedb-file');
+let s3Markdown;
+if (s3Ran.length > 0 && fileBackend) {
+  const opsOf = (r) => (r && !r.error ? (r.ops * 1000) / r.ms : undefined);
+  const s3Header = ['S3 columns, ratio to SlateDB file', ...s3Ran.map((b) => b.label)];
+  const s3Rows = rowTitles.map((title) => [
+    title,
+    ...s3Ran.map((b) => {
+      const mine = opsOf(results.get(title)[b.id]);
+      const base = opsOf(results.get(title)[fileBackend.id]);
+      return mine === undefined || base === undefined ? '-' : (mine / base).toFixed(2);
+    }),
+  ]);
+  console.log('');
+  console.log(formatTable(s3Header, s3Rows));
+  if (args.markdown) s3Markdown = formatMarkdownTable(s3Header, s3Rows);
+}
+
 // Peak RSS per backend and workload, each backend in a process of its own (bench/rss.mjs).
 let rss;
 if (!args['no-rss']) {
   log('peak RSS: one child process per backend');
   rss = {};
   for (const backend of ran) {
+    if (backend.s3) {
+      rss[backend.id] = { skipped: 'not measured on S3 (the servers run in this process)' };
+      continue;
+    }
     try {
       const { stdout } = await execFileAsync(
         process.execPath,
@@ -227,6 +264,7 @@ if (!args['no-engine']) {
 if (args.markdown) {
   console.log('\nMarkdown:\n');
   console.log(formatMarkdownTable(header, rowTitles.map((title) => [title, ...ran.map((b) => cell(results.get(title), b, true))])));
+  if (s3Markdown) console.log(`\n${s3Markdown}`);
   if (rssMarkdown) console.log(`\n${rssMarkdown}`);
 }
 if (args.json) {
