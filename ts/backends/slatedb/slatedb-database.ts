@@ -93,22 +93,24 @@ export class SlateDbDatabase implements BackendDatabase {
   }
 
   /** @inheritDoc */
-  async get(cf: string, key: Uint8Array): Promise<Uint8Array | undefined> {
-    const [value] = await this.getMany(cf, [key]);
-    return value;
+  get(cf: string, key: Uint8Array): Promise<Uint8Array | undefined> {
+    // No async layers of its own: the engine's promise, mapped (one promise round per read).
+    return this.getMany(cf, [key]).then((values) => values[0]);
   }
 
   /** @inheritDoc */
-  async getMany(cf: string, keys: Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
-    this.#assertOpen('getMany');
-    const range = this.#range(cf);
-    assertKeys(keys);
-    if (keys.length === 0) return [];
-    const stored = keys.map((key) => storedKey(range, key));
+  getMany(cf: string, keys: Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
     try {
-      return await this.#engine.getMany(stored);
+      this.#assertOpen('getMany');
+      const range = this.#range(cf);
+      assertKeys(keys);
+      if (keys.length === 0) return Promise.resolve([]);
+      const stored = keys.map((key) => storedKey(range, key));
+      return this.#engine.getMany(stored).catch((error: unknown) => {
+        throw this.#translate('getMany', error);
+      });
     } catch (error) {
-      throw this.#translate('getMany', error);
+      return Promise.reject(error);
     }
   }
 
