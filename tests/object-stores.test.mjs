@@ -33,6 +33,22 @@ objectStoreSuite(localNode, assert, async () => {
 });
 localNode.run();
 
+// The same on node:fs with every read taking the asynchronous path (syncReadMaxBytes 0), and with
+// a tiny synchronous limit, so reads past it start synchronously and finish asynchronously.
+const localNodeAsync = suite('LocalFileObjectStore (node:fs, asynchronous reads)');
+objectStoreSuite(localNodeAsync, assert, async () => {
+  const dir = await tempDir();
+  return { store: new LocalFileObjectStore(dir, { syncReadMaxBytes: 0 }), cleanup: () => rm(dir, { recursive: true, force: true }) };
+});
+localNodeAsync.run();
+
+const localNodeSmallSync = suite('LocalFileObjectStore (node:fs, synchronous reads up to 3 bytes)');
+objectStoreSuite(localNodeSmallSync, assert, async () => {
+  const dir = await tempDir();
+  return { store: new LocalFileObjectStore(dir, { syncReadMaxBytes: 3 }), cleanup: () => rm(dir, { recursive: true, force: true }) };
+});
+localNodeSmallSync.run();
+
 const localMemfs = suite('LocalFileObjectStore (memfs)');
 objectStoreSuite(localMemfs, assert, async () => {
   const fs = createFsFromVolume(new Volume());
@@ -353,6 +369,43 @@ local('a memfs volume is used instead of node:fs, and invalid fs objects are ref
   assert.throws(() => new LocalFileObjectStore('/x', { fs: {} }), /promises/);
   assert.throws(() => new LocalFileObjectStore('/x', { fs: { promises: { open() {} } } }), /rename, link, unlink, mkdir, readdir, stat/);
   assert.throws(() => new LocalFileObjectStore(''), /root directory/);
+});
+
+local('reads return the same bytes on the synchronous and asynchronous paths, past the header probe', async () => {
+  // 3 MiB of patterned data: ranges inside the header probe, past it, larger than the
+  // synchronous limit, and whole, each read by three stores on the same directory.
+  const data = new Uint8Array(3 << 20).map((_, i) => (i * 31 + (i >> 12)) & 255);
+  await new LocalFileObjectStore(root, { fsync: false }).put('db/big', data, { metadata: { m: 'v' } });
+  const stores = [new LocalFileObjectStore(root), new LocalFileObjectStore(root, { syncReadMaxBytes: 0 }), new LocalFileObjectStore(root, { syncReadMaxBytes: 4096 })];
+  for (const range of [undefined, { offset: 0, length: 10 }, { offset: 5000, length: 4096 }, { offset: 100_000, length: 2 << 20 }, { suffix: 70_000 }, { offset: (3 << 20) - 5 }]) {
+    for (const store of stores) {
+      const got = await store.get('db/big', range === undefined ? {} : { range });
+      const start = range === undefined ? 0 : 'suffix' in range ? data.length - range.suffix : range.offset;
+      const end = range?.length === undefined ? data.length : start + range.length;
+      assert.is(got.offset, start, `offset of ${JSON.stringify(range)}`);
+      assert.ok(Buffer.from(got.data).equals(Buffer.from(data.subarray(start, end))), `bytes of ${JSON.stringify(range)}`);
+      assert.equal(got.metadata, { m: 'v' });
+      assert.is(got.meta.size, data.length);
+    }
+  }
+  for (const store of stores) {
+    const head = await store.head('db/big');
+    assert.is(head.size, data.length);
+    assert.equal(head.metadata, { m: 'v' });
+    await rejectsWith(store.get('db/none'), 'NotFound');
+    await rejectsWith(store.head('db/none'), 'NotFound');
+    await rejectsWith(store.get('db/big', { range: { offset: data.length } }), 'InvalidRange');
+  }
+  assert.throws(() => new LocalFileObjectStore(root, { syncReadMaxBytes: -1 }), /syncReadMaxBytes/);
+});
+
+local('a put into a directory removed since the last put makes it again', async () => {
+  const store = new LocalFileObjectStore(root, { fsync: false });
+  await store.put('d/e/one', encode('1'));
+  await rm(path.join(root, 'd'), { recursive: true });
+  await store.put('d/e/two', encode('2'));
+  assert.is(decode((await store.get('d/e/two')).data), '2');
+  await rejectsWith(store.get('d/e/one'), 'NotFound');
 });
 
 local.run();

@@ -229,6 +229,108 @@ families('names that cannot be stored faithfully are refused; keys are limited b
 
 families.run();
 
+// ---- read paths: read-ahead of whole-family scans, the block-cache warm-up -----------------------
+
+const reads = suite('backend: slatedb read paths');
+
+/** A MemoryObjectStore whose gets of SSTs (`compacted/`, where L0 and compacted SSTs live) are counted. */
+function countedMemoryStore() {
+  const store = new MemoryObjectStore();
+  const counts = { gets: 0, byKey: new Map() };
+  const get = store.get.bind(store);
+  store.get = (key, options) => {
+    if (key.includes('/compacted/')) {
+      counts.gets++;
+      counts.byKey.set(key, (counts.byKey.get(key) ?? 0) + 1);
+    }
+    return get(key, options);
+  };
+  return { store, counts };
+}
+
+/** Writes `n` keys of ~100 bytes in batches, flushes them into SSTs, and closes. */
+async function writeFlushed(backend, dbPath, n) {
+  const db = await backend.open(dbPath);
+  try {
+    for (let i = 0; i < n; i += 1000) {
+      const batch = [];
+      for (let k = i; k < Math.min(i + 1000, n); k++) batch.push({ cf: DEFAULT_CF, key: bytes(`key-${String(k).padStart(6, '0')}`), value: bytes('v'.repeat(100)) });
+      await db.write(batch);
+    }
+  } finally {
+    await db.close();
+  }
+}
+
+reads('a scan of a whole family reads ahead: far fewer object reads than a bounded scan of the same keys', async () => {
+  const { store, counts } = countedMemoryStore();
+  // No compactor, so both reopened scans see the same L0 SSTs (~2 MB, ~500 blocks of 4 KiB).
+  const backend = new SlateDbBackend({ objectStore: store, settings: { ...FAST, compactorOptions: null, l0SstSizeBytes: 512 * 1024 } });
+  const n = 16_000;
+  await writeFlushed(backend, 'reads/ahead', n);
+  const scanAfterReopen = async (options) => {
+    const db = await backend.open('reads/ahead');
+    try {
+      const before = counts.gets;
+      let read = 0;
+      for await (const _ of db.iterate({ cf: DEFAULT_CF, ...options })) read++;
+      assert.is(read, n, 'every key read back');
+      return counts.gets - before;
+    } finally {
+      await db.close();
+    }
+  };
+  const bounded = await scanAfterReopen({ gte: bytes('key-'), lt: bytes('key-999999') });
+  const whole = await scanAfterReopen({});
+  assert.ok(bounded > 200, `a bounded scan reads block by block (${bounded} object reads)`);
+  assert.ok(whole * 10 < bounded, `the whole-family scan read ahead: ${whole} object reads against ${bounded}`);
+});
+
+reads('warmBlockCache fills the cache: point reads after it fetch no data blocks, and it stops at its byte budget', async () => {
+  const { store, counts } = countedMemoryStore();
+  // L0 SSTs of 2 MiB: most keys are in SSTs after the reopen (not in the memtable the WAL replays
+  // into), and each SST is larger than one 1 MiB read-ahead (a scan's first fetch of every SST).
+  const backend = new SlateDbBackend({ objectStore: store, settings: { ...FAST, compactorOptions: null, l0SstSizeBytes: 2 * 1024 * 1024 } });
+  const n = 40_000;
+  await writeFlushed(backend, 'reads/warm', n);
+  let db = await backend.open('reads/warm');
+  try {
+    await db.warmBlockCache();
+    counts.byKey.clear();
+    for (let k = 0; k < n; k += 7) assert.is(text(await db.get(DEFAULT_CF, bytes(`key-${String(k).padStart(6, '0')}`))), 'v'.repeat(100));
+    // A scan reads data blocks, not bloom filters: the first point read of an SST fetches its filter
+    // (one read per SST); no data block is fetched again.
+    const repeated = [...counts.byKey].filter(([, times]) => times > 1);
+    assert.equal(repeated, [], 'no SST was read more than once after the warm-up');
+  } finally {
+    await db.close();
+  }
+  // A budget of one byte stops after the scan's first fetch of each SST: reads past it go to the store.
+  db = await backend.open('reads/warm');
+  try {
+    await db.warmBlockCache(1);
+    const before = counts.gets;
+    for (let k = 0; k < n; k += 7) await db.get(DEFAULT_CF, bytes(`key-${String(k).padStart(6, '0')}`));
+    assert.ok(counts.gets - before > 50, `a 1-byte budget left the cache cold (${counts.gets - before} object reads)`);
+  } finally {
+    await db.close();
+  }
+});
+
+reads('a warm-up in progress does not hold up close, and reads meanwhile are right', async () => {
+  const backend = new SlateDbBackend({ objectStore: new MemoryObjectStore(), settings: { ...FAST, compactorOptions: null } });
+  await writeFlushed(backend, 'reads/close', 4_000);
+  const db = await backend.open('reads/close');
+  const warming = db.warmBlockCache();
+  assert.is(text(await db.get(DEFAULT_CF, bytes('key-003999'))), 'v'.repeat(100));
+  await db.close();
+  await warming;
+  const error = await rejectionOf(db.get(DEFAULT_CF, bytes('key-000001')));
+  assert.is(error.code, 'BACKEND_CLOSED');
+});
+
+reads.run();
+
 // ---- the lease, fencing, settings ------------------------------------------------------------------
 
 const lease = suite('backend: slatedb lease and fencing');

@@ -100,3 +100,72 @@ export async function benchBackends(native) {
     },
   ];
 }
+
+/**
+ * SlateDB on S3: MinIO on loopback behind Toxiproxy, one proxy per added latency (0, 10, 30 ms on
+ * every reply), so each request pays a real network round trip as on S3 (10-30 ms). Starts both
+ * servers (scripts/s3-server.sh, scripts/toxiproxy.sh) on free loopback ports with their own
+ * temporary state.
+ * @param latencies - milliseconds of latency per column
+ * @returns `{ backends, stop }`, or `{ skip }` (why) when MinIO or Toxiproxy cannot be installed
+ */
+export async function s3Backends(latencies = [0, 10, 30]) {
+  const { startMinio, ServerUnavailable } = await import('./servers.mjs');
+  const { startToxiproxy } = await import('../../tests/helpers/toxiproxy.mjs');
+  let minio;
+  try {
+    minio = await startMinio();
+  } catch (error) {
+    if (error instanceof ServerUnavailable) return { skip: error.message };
+    throw error;
+  }
+  const toxiproxy = startToxiproxy();
+  if (toxiproxy === undefined) {
+    await minio.stop();
+    return { skip: 'scripts/toxiproxy.sh cannot install Toxiproxy on this machine' };
+  }
+  const { S3Client, CreateBucketCommand } = await import('@aws-sdk/client-s3');
+  const { S3ObjectStore } = await import('streamstate');
+  const bucket = 'bench';
+  const admin = new S3Client(minio.clientConfig);
+  await admin.send(new CreateBucketCommand({ Bucket: bucket }));
+  admin.destroy();
+  const upstream = new URL(minio.clientConfig.endpoint).host;
+  let made = 0;
+  const backends = [];
+  for (const ms of latencies) {
+    const proxy = await toxiproxy.createProxy({ name: `minio-${ms}ms`, upstream });
+    if (ms > 0) await proxy.addLatency(ms);
+    const clientConfig = { ...minio.clientConfig, endpoint: `http://${proxy.listen}` };
+    backends.push({
+      id: `slatedb-s3-${ms}ms`,
+      label: `SlateDB S3 +${ms}ms`,
+      note: `wasm, S3ObjectStore on MinIO (loopback) through Toxiproxy adding ${ms} ms to every reply, defaults (durable)`,
+      s3: true,
+      setup: async () => {
+        const tmp = await tempDir(`slatedb-s3-${ms}`);
+        const prefix = `run-${++made}-${Date.now().toString(36)}`;
+        const clients = [];
+        return {
+          // Every manager (every reopen) gets a store with a client of its own, as another process would.
+          managerOptions: () => {
+            const objectStore = new S3ObjectStore({ bucket, prefix, clientConfig });
+            clients.push(objectStore);
+            return { stateDir: tmp.dir, groupId: 'bench', backend: 'slatedb', slatedbOptions: { objectStore } };
+          },
+          cleanup: async () => {
+            await Promise.all(clients.map((client) => client.close()));
+            await tmp.cleanup();
+          },
+        };
+      },
+    });
+  }
+  return {
+    backends,
+    stop: async () => {
+      toxiproxy.stop();
+      await minio.stop();
+    },
+  };
+}

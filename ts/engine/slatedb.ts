@@ -245,13 +245,27 @@ export class SlateDb {
    * The values of many keys in one call, aligned with `keys` (`undefined` where absent).
    * @throws SlateDbError `INVALID_ARGUMENT` for a bad key, `CLOSED` after close.
    */
-  async getMany(keys: Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
-    this.#check();
-    if (!Array.isArray(keys)) throw new SlateDbError('INVALID_ARGUMENT', 'keys must be an array of Uint8Array');
-    keys.forEach((k, i) => checkKey(k, `keys[${i}]`));
-    if (keys.length === 0) return [];
-    const values = (await engineCall(() => this.#raw.getMany(keys))) as (Uint8Array | undefined)[];
-    return Array.from({ length: keys.length }, (_, i) => values[i] ?? undefined);
+  getMany(keys: Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
+    // Not async: the checks throw into a rejected promise, and the engine's promise is mapped once.
+    try {
+      this.#check();
+      if (!Array.isArray(keys)) throw new SlateDbError('INVALID_ARGUMENT', 'keys must be an array of Uint8Array');
+      for (let i = 0; i < keys.length; i++) checkKey(keys[i]!, `keys[${i}]`);
+      if (keys.length === 0) return Promise.resolve([]);
+      return (this.#raw.getMany(keys) as Promise<(Uint8Array | undefined)[]>).then(
+        (values) => {
+          // Aligned with keys; wasm-bindgen gives null or undefined for an absent key.
+          if (values.length !== keys.length) return Array.from({ length: keys.length }, (_, i) => values[i] ?? undefined);
+          for (let i = 0; i < keys.length; i++) if (values[i] === null) values[i] = undefined;
+          return values;
+        },
+        (err: unknown) => {
+          throw toSlateDbError(err);
+        },
+      );
+    } catch (err) {
+      return Promise.reject(err instanceof SlateDbError ? err : toSlateDbError(err));
+    }
   }
 
   /**

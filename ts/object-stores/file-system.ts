@@ -23,6 +23,11 @@ export interface FileHandleLike {
   read(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
   /** Write `buffer[offset..offset+length]` at file position `position`. */
   write(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesWritten: number }>;
+  /**
+   * Write `buffers` one after another from file position `position`, in one call. Optional: where
+   * absent (or where it writes less than all), the store writes with {@link FileHandleLike.write}.
+   */
+  writev?(buffers: readonly Uint8Array[], position: number): Promise<{ bytesWritten: number }>;
   /** Status of the open file. */
   stat(): Promise<FileStatsLike>;
   /**

@@ -19,6 +19,7 @@ import { SlateDb } from '../../engine/slatedb.js';
 import { getLogger, type Logger } from '../../logging.js';
 import { LocalFileObjectStore } from '../../object-stores/local-file.js';
 import { objectStoreFromLocation } from '../../object-stores/location.js';
+import { S3ObjectStore } from '../../object-stores/s3.js';
 import type { ObjectStore } from '../../object-stores/object-store.js';
 import { BackendInvalidArgumentError } from '../errors.js';
 import { escapeFamilyName } from './column-family-keys.js';
@@ -118,6 +119,9 @@ export class SlateDbBackend implements Backend {
         awaitDurable: settings.awaitDurable,
       });
       await this.#createFamilies(database, families, path);
+      // On a remote store, fill the block cache in the background with large reads, so the point
+      // reads that follow an open (a partition handed over) do not each wait for a request.
+      if (location.store instanceof S3ObjectStore) void database.warmBlockCache();
       return database;
     } catch (error) {
       if (database !== undefined) await database.close().catch(() => undefined);

@@ -41,6 +41,20 @@ export interface SlateDbDatabaseParts {
 
 const EMPTY = new Uint8Array(0);
 
+/**
+ * Object-store bytes fetched ahead by a scan of a whole column family (no bounds, no limit): such a
+ * scan reads every block of the family, so it fetches them in 1 MiB ranges instead of one 4 KiB
+ * block per object-store read (a reopened 100 000-key partition on S3: 41 GETs instead of 6 855).
+ * Bounded scans (windows, prefixes) keep SlateDB's one block at a time: they touch a few blocks.
+ */
+export const FULL_SCAN_READ_AHEAD_BYTES = 1 << 20;
+
+/**
+ * How much stored data (keys and values) the block-cache warm-up reads after an open on a remote
+ * store: half the engine's default 64 MiB block cache, so warming never evicts itself.
+ */
+export const WARM_UP_MAX_BYTES = 32 << 20;
+
 /** One open SlateDB database. Bytes are copied in and out. */
 export class SlateDbDatabase implements BackendDatabase {
   /** @inheritDoc */
@@ -55,6 +69,8 @@ export class SlateDbDatabase implements BackendDatabase {
   /** Engine scans in progress, closed before the engine is. */
   readonly #scans = new Set<AsyncIterator<[Uint8Array, Uint8Array]>>();
   #closing: Promise<void> | undefined;
+  /** The block-cache warm-up in progress, if any. */
+  #warming: Promise<void> | undefined;
 
   /**
    * Use `SlateDbBackend.open`.
@@ -85,22 +101,24 @@ export class SlateDbDatabase implements BackendDatabase {
   }
 
   /** @inheritDoc */
-  async get(cf: string, key: Uint8Array): Promise<Uint8Array | undefined> {
-    const [value] = await this.getMany(cf, [key]);
-    return value;
+  get(cf: string, key: Uint8Array): Promise<Uint8Array | undefined> {
+    // No async layers of its own: the engine's promise, mapped (one promise round per read).
+    return this.getMany(cf, [key]).then((values) => values[0]);
   }
 
   /** @inheritDoc */
-  async getMany(cf: string, keys: Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
-    this.#assertOpen('getMany');
-    const range = this.#range(cf);
-    assertKeys(keys);
-    if (keys.length === 0) return [];
-    const stored = keys.map((key) => storedKey(range, key));
+  getMany(cf: string, keys: Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
     try {
-      return await this.#engine.getMany(stored);
+      this.#assertOpen('getMany');
+      const range = this.#range(cf);
+      assertKeys(keys);
+      if (keys.length === 0) return Promise.resolve([]);
+      const stored = keys.map((key) => storedKey(range, key));
+      return this.#engine.getMany(stored).catch((error: unknown) => {
+        throw this.#translate('getMany', error);
+      });
     } catch (error) {
-      throw this.#translate('getMany', error);
+      return Promise.reject(error);
     }
   }
 
@@ -160,7 +178,8 @@ export class SlateDbDatabase implements BackendDatabase {
   /**
    * @inheritDoc
    * Scans the family's range (`prefix ‖ gte` up to `prefix ‖ lt`, or the family's end) on a
-   * SlateDB snapshot taken at the first step, in pages. The lower bound is also checked on every
+   * SlateDB snapshot taken at the first step, in pages. A scan of the whole family (no bounds, no
+   * limit) fetches {@link FULL_SCAN_READ_AHEAD_BYTES} per object-store read. The lower bound is also checked on every
    * entry in reverse, so a reverse scan can never leave the family.
    */
   iterate(options: IterateOptions): AsyncIterable<[Uint8Array, Uint8Array]> {
@@ -176,10 +195,17 @@ export class SlateDbDatabase implements BackendDatabase {
     const lower = gte === undefined ? range.prefix : storedKey(range, gte);
     const upper = lt === undefined ? range.end : storedKey(range, lt);
     const prefixLength = range.prefix.length;
+    const whole = gte === undefined && lt === undefined && limit === Infinity;
     let scan: AsyncIterator<[Uint8Array, Uint8Array]>;
     try {
       scan = this.#engine
-        .scan({ gte: lower, lt: upper, reverse, ...(limit === Infinity ? {} : { limit }) })
+        .scan({
+          gte: lower,
+          lt: upper,
+          reverse,
+          ...(limit === Infinity ? {} : { limit }),
+          ...(whole ? { readAheadBytes: FULL_SCAN_READ_AHEAD_BYTES } : {}),
+        })
         [Symbol.asyncIterator]();
     } catch (error) {
       throw this.#translate('iterate', error);
@@ -210,6 +236,44 @@ export class SlateDbDatabase implements BackendDatabase {
     } finally {
       this.#scans.delete(scan);
       if (!finished) await scan.return?.().catch(() => undefined);
+    }
+  }
+
+  /**
+   * Reads the database from the start in the background, with read-ahead, so that its SST blocks
+   * land in the block cache: on a remote store each block a point read misses costs a request
+   * (10-30 ms on S3), while the warm-up fetches {@link FULL_SCAN_READ_AHEAD_BYTES} per request.
+   * Stops after `maxBytes` of keys and values (a partition larger than the cache is only partly
+   * warmed), at the end, or when the database closes; a failure only ends it (the reads that need
+   * those blocks fetch them themselves and report their own errors). Reads and writes go on
+   * meanwhile.
+   * @param maxBytes - stored bytes to read at most
+   * @returns a promise that settles when the warm-up ends (never rejects)
+   */
+  warmBlockCache(maxBytes: number = WARM_UP_MAX_BYTES): Promise<void> {
+    this.#warming ??= this.#warm(maxBytes);
+    return this.#warming;
+  }
+
+  async #warm(maxBytes: number): Promise<void> {
+    if (this.#closing !== undefined) return;
+    let scan: AsyncIterator<[Uint8Array, Uint8Array]> | undefined;
+    try {
+      scan = this.#engine.scan({ readAheadBytes: FULL_SCAN_READ_AHEAD_BYTES })[Symbol.asyncIterator]();
+      this.#scans.add(scan);
+      let read = 0;
+      while (read < maxBytes && this.#closing === undefined) {
+        const step = await scan.next();
+        if (step.done) return;
+        read += step.value[0].length + step.value[1].length;
+      }
+    } catch {
+      // Ends the warm-up only: see above.
+    } finally {
+      if (scan !== undefined) {
+        this.#scans.delete(scan);
+        await scan.return?.().catch(() => undefined);
+      }
     }
   }
 
