@@ -298,7 +298,8 @@ impl Database {
     /// Opens a scan over `[lower, upper]` with each bound inclusive or exclusive as given.
     /// `cache_blocks`: keep the blocks read in the block cache (state stores scan the same small
     /// ranges again and again); `read_ahead_bytes`: fetch this much ahead per object-store read
-    /// (larger for long sequential scans over a remote store).
+    /// (larger for long sequential scans over a remote store); `fetch_tasks`: how many of those
+    /// reads may be in flight at once (SlateDB's `max_fetch_tasks`, default 1).
     #[allow(clippy::too_many_arguments)]
     pub fn scan(
         &self,
@@ -309,6 +310,7 @@ impl Database {
         reverse: bool,
         cache_blocks: bool,
         read_ahead_bytes: Option<u32>,
+        fetch_tasks: Option<u32>,
     ) -> Promise {
         let lower = bound(lower, lower_inclusive);
         let upper = bound(upper, upper_inclusive);
@@ -330,6 +332,7 @@ impl Database {
                 },
                 cache_blocks,
                 read_ahead_bytes: read_ahead_bytes.map_or(1, |n| n.max(1) as usize),
+                max_fetch_tasks: fetch_tasks.map_or(1, |n| n.max(1) as usize),
                 ..ScanOptions::default()
             };
             let iter = db

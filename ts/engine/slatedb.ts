@@ -105,6 +105,11 @@ export interface ScanOptions {
    * 262144) for long sequential scans over a remote store.
    */
   readAheadBytes?: number;
+  /**
+   * How many of those reads may be in flight at once (default 1). Raise it (e.g. 4) with
+   * `readAheadBytes` for long scans over a remote store, where each read waits a round trip.
+   */
+  fetchTasks?: number;
 }
 
 /** A summary of the database's current manifest (what is in object storage, and how). */
@@ -313,7 +318,7 @@ export class SlateDb {
    */
   scan(options: ScanOptions = {}): AsyncIterable<[Uint8Array, Uint8Array]> {
     this.#check();
-    const { gte, gt, lt, lte, reverse = false, limit, cacheBlocks = true, readAheadBytes } = options;
+    const { gte, gt, lt, lte, reverse = false, limit, cacheBlocks = true, readAheadBytes, fetchTasks } = options;
     if (gte !== undefined && gt !== undefined) {
       throw new SlateDbError('INVALID_ARGUMENT', 'give at most one lower bound: gte or gt');
     }
@@ -331,11 +336,14 @@ export class SlateDb {
     if (readAheadBytes !== undefined && (!Number.isInteger(readAheadBytes) || readAheadBytes < 1 || readAheadBytes > 2 ** 31)) {
       throw new SlateDbError('INVALID_ARGUMENT', 'readAheadBytes must be a positive integer number of bytes');
     }
+    if (fetchTasks !== undefined && (!Number.isInteger(fetchTasks) || fetchTasks < 1 || fetchTasks > 64)) {
+      throw new SlateDbError('INVALID_ARGUMENT', 'fetchTasks must be an integer from 1 to 64');
+    }
     const lower = gte ?? gt;
     const upper = lt ?? lte;
     const openScan = (): Promise<RawIterator> => {
       this.#check();
-      return engineCall(() => this.#raw.scan(lower, gt === undefined, upper, lte !== undefined, reverse, cacheBlocks !== false, readAheadBytes)) as Promise<RawIterator>;
+      return engineCall(() => this.#raw.scan(lower, gt === undefined, upper, lte !== undefined, reverse, cacheBlocks !== false, readAheadBytes, fetchTasks)) as Promise<RawIterator>;
     };
     return { [Symbol.asyncIterator]: () => new PagedScan(openScan, limit ?? Infinity) };
   }

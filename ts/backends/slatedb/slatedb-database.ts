@@ -50,6 +50,12 @@ const EMPTY = new Uint8Array(0);
 export const FULL_SCAN_READ_AHEAD_BYTES = 1 << 20;
 
 /**
+ * Reads of a whole-family scan in flight at once: over S3 each 1 MiB read waits a round trip, so
+ * four overlap them (measured in docs/benchmarks.md); a local or memory store is unaffected.
+ */
+export const FULL_SCAN_FETCH_TASKS = 4;
+
+/**
  * How much stored data (keys and values) the block-cache warm-up reads after an open on a remote
  * store: half the engine's default 64 MiB block cache, so warming never evicts itself.
  */
@@ -204,7 +210,7 @@ export class SlateDbDatabase implements BackendDatabase {
           lt: upper,
           reverse,
           ...(limit === Infinity ? {} : { limit }),
-          ...(whole ? { readAheadBytes: FULL_SCAN_READ_AHEAD_BYTES } : {}),
+          ...(whole ? { readAheadBytes: FULL_SCAN_READ_AHEAD_BYTES, fetchTasks: FULL_SCAN_FETCH_TASKS } : {}),
         })
         [Symbol.asyncIterator]();
     } catch (error) {
@@ -259,7 +265,7 @@ export class SlateDbDatabase implements BackendDatabase {
     if (this.#closing !== undefined) return;
     let scan: AsyncIterator<[Uint8Array, Uint8Array]> | undefined;
     try {
-      scan = this.#engine.scan({ readAheadBytes: FULL_SCAN_READ_AHEAD_BYTES })[Symbol.asyncIterator]();
+      scan = this.#engine.scan({ readAheadBytes: FULL_SCAN_READ_AHEAD_BYTES, fetchTasks: FULL_SCAN_FETCH_TASKS })[Symbol.asyncIterator]();
       this.#scans.add(scan);
       let read = 0;
       while (read < maxBytes && this.#closing === undefined) {
