@@ -4,6 +4,8 @@
 //! `TRANSACTION_CONFLICT`, `INTERNAL`.
 
 use slatedb::{CloseReason, ErrorKind};
+
+use crate::js_object_store::REFUSED_CODE;
 use wasm_bindgen::JsValue;
 
 /// Builds a JS `Error` carrying `code`.
@@ -63,9 +65,35 @@ fn store_failure(detail: &str) -> Option<ErrorKind> {
     }
 }
 
+/// A failure the object store said is not worth repeating (`[Refused] CODE: message`, see
+/// `js_object_store`): its own code and message, for a JS error the caller can act on.
+fn refused(detail: &str) -> Option<(&str, &str)> {
+    let tag = format!("[{REFUSED_CODE}] ");
+    let rest = &detail[detail.find(&tag)? + tag.len()..];
+    let (code, message) = rest.split_once(": ")?;
+    let valid = !code.is_empty() && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    valid.then_some((code, message))
+}
+
+/// The JS error of a refused call: the store's code, its message, `refusedByStore: true`.
+fn refused_error(code: &str, message: &str) -> JsValue {
+    let err = js_error(
+        code,
+        &format!(
+            "{message} (the object store refused the call and said retrying cannot help, so it \
+             was not retried; fix what the message says, then try again)"
+        ),
+    );
+    let _ = js_sys::Reflect::set(&err, &"refusedByStore".into(), &JsValue::TRUE);
+    err
+}
+
 /// Maps an object-store error met outside SlateDB (the engine's own listings) like SlateDB's.
 pub fn from_object_store(err: &object_store::Error) -> JsValue {
     let detail = format!("object store error: {err}");
+    if let Some((code, message)) = refused(&detail) {
+        return refused_error(code, message);
+    }
     match store_failure(&detail) {
         Some(ErrorKind::Data) => js_error("DATA_CORRUPTION", &format!("{detail} ({DATA_ADVICE})")),
         Some(ErrorKind::Invalid) => js_error(
@@ -107,6 +135,11 @@ pub fn from_slatedb(err: slatedb::Error) -> JsValue {
     // The whole chain of causes: SlateDB 0.18 wraps a store failure met in the WAL as "wal
     // unavailable", with the store's own message (and its code) only in a source.
     let detail = with_sources(&err);
+    if let (ErrorKind::Unavailable | ErrorKind::Internal, Some((code, message))) =
+        (err.kind(), refused(&detail))
+    {
+        return refused_error(code, message);
+    }
     let store_bug = detail.contains("[StoreBug]");
     let kind = match (err.kind(), store_failure(&detail)) {
         (ErrorKind::Internal, _) if is_undecodable(&detail) => ErrorKind::Data,

@@ -10,7 +10,8 @@
 //!
 //! Failures: a JS error's `code` decides what SlateDB does with it (see [`map_error`]). Answers
 //! (`NotFound`, `AlreadyExists`, `Precondition`) and permanent failures (`InvalidArgument`,
-//! `InvalidRange`, `DataCorruption`, a `ReferenceError` or `SyntaxError`) are not retried; the
+//! `InvalidRange`, `DataCorruption`, a `ReferenceError` or `SyntaxError`, and any error whose
+//! `retryable` property is `false`, such as an S3StoreError for denied access) are not retried; the
 //! permanent ones carry their code in brackets at the start of the message (`[DataCorruption] ...`),
 //! which `error::from_slatedb` reads back. Anything else is transient: SlateDB retries it at most
 //! `object_store_max_retries` times, and each failure is logged at warn through the `warn`
@@ -205,6 +206,16 @@ fn permanent(code: &str, message: String) -> object_store::Error {
     }
 }
 
+/// The tag of a failure the store said is not worth repeating; the message goes on with the
+/// store's code (`[Refused] S3_ACCESS_DENIED: ...`).
+pub(crate) const REFUSED_CODE: &str = "Refused";
+
+fn bool_prop(value: &JsValue, name: &str) -> Option<bool> {
+    Reflect::get(value, &name.into())
+        .ok()
+        .and_then(|v| v.as_bool())
+}
+
 fn string_prop(value: &JsValue, name: &str) -> Option<String> {
     Reflect::get(value, &name.into())
         .ok()
@@ -233,6 +244,12 @@ fn map_error(shared: &Shared, method: &str, path: &str, err: JsValue) -> object_
             "StoreBug",
             format!("object store {method}(\"{path}\") failed with a {name}: {message}"),
         ),
+        // A store failure that says repeating it cannot help (`retryable: false`, as an
+        // S3StoreError for denied access, a missing bucket or an unusable client): permanent,
+        // carrying the store's own code, which `error::from_slatedb` gives the caller.
+        _ if !code.is_empty() && bool_prop(&err, "retryable") == Some(false) => {
+            permanent(REFUSED_CODE, format!("{code}: {message}"))
+        }
         _ => {
             let shown = if code.is_empty() {
                 message

@@ -10,9 +10,14 @@
 // was acknowledged is silently lost (either it reads back, or the open/read fails with a code),
 // and a corrupted partition recreated from its changelog opens again and keeps what is written
 // after the recreate.
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import {
   DEFAULT_CF,
+  MemoryBackend,
+  RocksDBCorruptedError,
+  RocksDbBackend,
+  StreamstateError,
   SlateDb,
   SlateDbBackend,
   SlateDbError,
@@ -465,4 +470,274 @@ export function headerFaultSuite(test, assert, makeStore) {
       })(), kind),
     );
   }
+}
+
+// ---- RocksDB: damaged, truncated and deleted files of each kind --------------------------------------
+
+/** The kinds of files of a RocksDB directory (the newest of each is damaged). */
+export const ROCKSDB_KINDS = {
+  CURRENT: /^CURRENT$/,
+  MANIFEST: /^MANIFEST-\d+$/,
+  SST: /^\d+\.sst$/,
+  WAL: /^\d+\.log$/,
+  OPTIONS: /^OPTIONS-\d+$/,
+  LOCK: /^LOCK$/,
+};
+
+/** Damage to one file, below RocksDB. */
+export const FILE_DAMAGE = {
+  corrupted: async (file) => {
+    const data = await readFile(file);
+    for (let at = Math.floor(data.length / 3); at < data.length; at += 7) data[at] ^= 0x5a;
+    await writeFile(file, data);
+  },
+  truncated: async (file) => {
+    const data = await readFile(file);
+    await writeFile(file, data.subarray(0, Math.floor(data.length / 2)));
+  },
+  deleted: async (file) => {
+    await rm(file);
+  },
+};
+
+/**
+ * What the reopen must hold, by the kind of file damaged, where the kind allows it:
+ * - `all`: every acknowledged entry;
+ * - `walPrefix`: every flushed entry, and of the writes only in the WAL a prefix in write order
+ *   (RocksDB's point-in-time recovery stops replaying a damaged or missing WAL at the damage;
+ *   what the WAL alone held past it is gone: documented limit);
+ * - `wal`: every write still in the WAL (a MANIFEST that lost its tail reads as one cut short by a
+ *   crash: the SSTs recorded in the lost part are gone: documented limit).
+ */
+function rocksdbExpectation(kind, damage) {
+  if (kind === 'WAL') return 'walPrefix';
+  if (kind === 'MANIFEST' && damage === 'truncated') return 'wal';
+  return 'all';
+}
+
+/**
+ * Fault injection on the RocksDB backend through the state layer. `makeStateDir()` resolves to
+ * `{ stateDir, cleanup }`.
+ */
+export function rocksdbFaultSuite(test, assert, makeStateDir) {
+  const deadlineTest = (name, fn, ms = 60_000) => test(name, () => within(ms, fn(), name));
+  const value = (i) => `${i}:`.padEnd(200, '.');
+  const managerOf = (stateDir, changelog, extra = {}) => {
+    const manager = new StateStoreManager({
+      stateDir,
+      backend: 'rocksdb',
+      ...(changelog ? { changelogProducerFactory: changelog.factory } : {}),
+      rocksdbOptions: { openMaxRetries: 1, openRetryBackoffMs: 10 },
+      ...extra,
+    });
+    manager.registerStore('topic');
+    return manager;
+  };
+
+  /**
+   * A partition with every kind of file: 50 transactions flushed into SSTs (closed and reopened:
+   * RocksDB flushes the WAL at open), then 50 only in the WAL. Returns the partition path and the
+   * acknowledged keys, flushed ones and WAL ones in write order.
+   */
+  async function partitionWithEveryKind(stateDir, changelog) {
+    const flushed = [];
+    const walOnly = [];
+    let partitionPath;
+    for (const [phase, keys] of [['a', flushed], ['b', walOnly]]) {
+      const manager = managerOf(stateDir, changelog);
+      const { default: partition } = await manager.onPartitionAssign('topic', 0);
+      for (let i = 0; i < 50; i++) {
+        const key = `${phase}-${String(i).padStart(3, '0')}`;
+        await withTransaction(partition, (tx) => tx.asState().set(key, value(i)));
+        keys.push(key);
+      }
+      partitionPath = partition.path;
+      await manager.close();
+    }
+    // The second manager's open flushed the first phase, so the first phase is in SSTs.
+    return { partitionPath, flushed, walOnly };
+  }
+
+  for (const [kind, pattern] of Object.entries(ROCKSDB_KINDS)) {
+    for (const [damage, apply] of Object.entries(FILE_DAMAGE)) {
+      deadlineTest(`RocksDB ${kind} ${damage}: ROCKSDB_CORRUPTED or every entry the kind allows; recreate leaves a partition that opens again`, async () => {
+        const { stateDir, cleanup } = await makeStateDir();
+        const changelog = new MemoryChangelog();
+        try {
+          const { partitionPath, flushed, walOnly } = await partitionWithEveryKind(stateDir, changelog);
+          const files = (await readdir(partitionPath)).filter((file) => pattern.test(file)).sort();
+          assert.ok(files.length > 0, `the partition has a ${kind} file (${(await readdir(partitionPath)).join(' ')})`);
+          await apply(path.join(partitionPath, files.at(-1)));
+
+          // Without a changelog: a documented code, or the entries.
+          const plain = managerOf(stateDir, undefined);
+          const opened = await outcome(plain.onPartitionAssign('topic', 0));
+          if (opened.error) {
+            assert.instance(opened.error, RocksDBCorruptedError, `${opened.error.code}: ${opened.error.message}`);
+            assert.is(opened.error.code, 'ROCKSDB_CORRUPTED');
+            await plain.close();
+          } else {
+            const state = opened.value.default.begin().asState();
+            const read = async (keys) => Promise.all(keys.map((key) => state.get(key)));
+            const expectation = rocksdbExpectation(kind, damage);
+            const walValues = await read(walOnly);
+            if (expectation === 'all' || expectation === 'walPrefix') {
+              assert.equal(await read(flushed), flushed.map((_, i) => value(i)), `${kind} ${damage}: every flushed entry`);
+            }
+            if (expectation === 'walPrefix') {
+              const kept = walValues.findIndex((found) => found === undefined);
+              const prefix = kept === -1 ? walValues.length : kept;
+              assert.equal(walValues.slice(prefix), walValues.slice(prefix).map(() => undefined), `${kind} ${damage}: a suffix of the WAL is gone, nothing in the middle (kept ${prefix})`);
+              assert.equal(walValues.slice(0, prefix), walOnly.slice(0, prefix).map((_, i) => value(i)));
+            } else {
+              assert.equal(walValues, walOnly.map((_, i) => value(i)), `${kind} ${damage}: every write in the WAL`);
+            }
+            await withTransaction(opened.value.default, (tx) => tx.asState().set('after', 'damage'));
+            await plain.close();
+            const again = managerOf(stateDir, undefined);
+            const { default: reopened } = await again.onPartitionAssign('topic', 0);
+            assert.is(await reopened.begin().asState().get('after'), 'damage', 'written after the damage, and reopened');
+            await again.close();
+            return;
+          }
+
+          // With the changelog: recreated, rebuilt, and it opens again.
+          const recreating = managerOf(stateDir, changelog);
+          const { default: recreated } = await recreating.onPartitionAssign('topic', 0);
+          for (const message of changelog.messages(changelog.bound[0].name, 0)) await recreated.recoverFromChangelogMessage(message, {});
+          await withTransaction(recreated, (tx) => tx.asState().set('after', 'recreate'));
+          await recreating.close();
+          const again = managerOf(stateDir, changelog);
+          const { default: reopened } = await again.onPartitionAssign('topic', 0);
+          const state = reopened.begin().asState();
+          assert.is(await state.get('after'), 'recreate');
+          for (const [i, key] of flushed.entries()) assert.is(await state.get(key), value(i), `${key} rebuilt`);
+          for (const [i, key] of walOnly.entries()) assert.is(await state.get(key), value(i), `${key} rebuilt`);
+          await again.close();
+        } finally {
+          await cleanup();
+        }
+      });
+    }
+  }
+
+  deadlineTest('RocksDB SST with a damaged data block (open does not read it): a read fails with ROCKSDB_CORRUPTED, not a bare addon error', async () => {
+    const { stateDir, cleanup } = await makeStateDir();
+    try {
+      const dir = path.join(stateDir, 'db');
+      const backend = new RocksDbBackend();
+      const settings = { compressionType: 'none' };
+      let db = await backend.open(dir, { settings });
+      await db.write(Array.from({ length: 300 }, (_, i) => ({ cf: DEFAULT_CF, key: bytes(`k-${String(i).padStart(4, '0')}`), value: bytes(value(i)) })));
+      await db.close();
+      db = await backend.open(dir, { settings }); // flushes the WAL into an SST
+      await db.close();
+      const sst = (await readdir(dir)).filter((file) => ROCKSDB_KINDS.SST.test(file)).sort().at(-1);
+      const data = await readFile(path.join(dir, sst));
+      for (let at = 100; at < 2000; at += 7) data[at] ^= 0x5a; // the first data block; the footer intact
+      await writeFile(path.join(dir, sst), data);
+      db = await backend.open(dir, { settings });
+      try {
+        for (const [what, read] of [
+          ['get', () => db.get(DEFAULT_CF, bytes('k-0001'))],
+          ['getMany', () => db.getMany(DEFAULT_CF, [bytes('k-0001')])],
+          ['iterate', async () => { for await (const entry of db.iterate({ cf: DEFAULT_CF })) void entry; }],
+        ]) {
+          const { error } = await outcome(read());
+          assert.instance(error, RocksDBCorruptedError, `${what}: ${error?.code}: ${error?.message}`);
+          assert.is(error.code, 'ROCKSDB_CORRUPTED');
+          assert.match(error.message, /met a corrupted file \(Corruption: block checksum mismatch/);
+          assert.match(error.message, /destroy it and rebuild it from the changelog/);
+        }
+      } finally {
+        await db.close();
+      }
+      await backend.destroy(dir);
+      const fresh = await backend.open(dir);
+      assert.is(await fresh.get(DEFAULT_CF, bytes('k-0001')), undefined, 'destroyed and opened again');
+      await fresh.close();
+    } finally {
+      await cleanup();
+    }
+  });
+}
+
+// ---- the memory backend: close during use, use after close, a failing flush ---------------------------
+
+export function memoryFaultSuite(test, assert) {
+  const deadlineTest = (name, fn, ms = 20_000) => test(name, () => within(ms, fn(), name));
+  const expectClosed = (error, what) => {
+    assert.instance(error, StreamstateError, `${what}: ${error}`);
+    assert.is(error.code, 'BACKEND_CLOSED', `${what}: ${error.message}`);
+  };
+
+  deadlineTest('memory: every call after close rejects with BACKEND_CLOSED; close is idempotent; a reopen holds the data', async () => {
+    const backend = new MemoryBackend();
+    const db = await backend.open('p');
+    await db.write([{ cf: DEFAULT_CF, key: bytes('k'), value: bytes('v') }]);
+    await db.close();
+    await db.close();
+    for (const [what, call] of [
+      ['get', () => db.get(DEFAULT_CF, bytes('k'))],
+      ['getMany', () => db.getMany(DEFAULT_CF, [bytes('k')])],
+      ['write', () => db.write([{ cf: DEFAULT_CF, key: bytes('x'), value: bytes('y') }])],
+      ['iterate', async () => { for await (const entry of db.iterate({ cf: DEFAULT_CF })) void entry; }],
+      ['listColumnFamilies', () => db.listColumnFamilies()],
+    ]) {
+      expectClosed((await outcome(call())).error, what);
+    }
+    const again = await backend.open('p');
+    assert.is(text(await again.get(DEFAULT_CF, bytes('k'))), 'v');
+    assert.is(await again.get(DEFAULT_CF, bytes('x')), undefined, 'the write after close did nothing');
+    await again.close();
+  });
+
+  deadlineTest('memory: closed during an iteration, the next step rejects with BACKEND_CLOSED', async () => {
+    const backend = new MemoryBackend();
+    const db = await backend.open('p');
+    await db.write(Array.from({ length: 10 }, (_, i) => ({ cf: DEFAULT_CF, key: bytes(`k${i}`), value: bytes('v') })));
+    const iterator = db.iterate({ cf: DEFAULT_CF })[Symbol.asyncIterator]();
+    assert.ok(!(await iterator.next()).done);
+    await db.close();
+    expectClosed((await outcome(iterator.next())).error, 'the step after close');
+  });
+
+  deadlineTest('memory: a batch the backend refuses (a malformed operation) fails with BACKEND_INVALID_ARGUMENT and writes nothing of it', async () => {
+    const backend = new MemoryBackend();
+    const db = await backend.open('p');
+    const { error } = await outcome(db.write([
+      { cf: DEFAULT_CF, key: bytes('first'), value: bytes('v') },
+      { cf: 'other', key: 'not bytes', value: bytes('v') },
+    ]));
+    assert.instance(error, StreamstateError, String(error));
+    assert.is(error.code, 'BACKEND_INVALID_ARGUMENT', error.message);
+    assert.is(await db.get(DEFAULT_CF, bytes('first')), undefined, 'atomic: nothing of the batch');
+    assert.equal(await db.listColumnFamilies(), [DEFAULT_CF], 'no family created');
+    await db.close();
+  });
+
+  deadlineTest('memory: a partition revoked while a transaction is open: its flush fails with a documented code, the transaction is FAILED, nothing of it is stored, earlier ones are', async () => {
+    const changelog = new MemoryChangelog();
+    const manager = new StateStoreManager({ backend: 'memory', changelogProducerFactory: changelog.factory });
+    manager.registerStore('topic');
+    const { default: partition } = await manager.onPartitionAssign('topic', 0);
+    await withTransaction(partition, (tx) => tx.asState().set('before', 1));
+    const tx = partition.begin();
+    tx.asState().set('during', 2);
+    await manager.onPartitionRevoke('topic', 0);
+    const { error } = await outcome((async () => {
+      await tx.prepare();
+      await tx.flush();
+    })());
+    assert.instance(error, StreamstateError, String(error));
+    assert.is(error.code, 'PARTITION_CLOSED', error.message);
+    assert.is(tx.failed, true, 'the transaction is FAILED');
+    const next = (await outcome(tx.flush())).error;
+    assert.is(next?.code, 'STATE_TRANSACTION', `a failed transaction refuses more: ${next?.message}`);
+    const { default: reassigned } = await manager.onPartitionAssign('topic', 0);
+    const state = reassigned.begin().asState();
+    assert.is(await state.get('before'), 1, 'acknowledged before the revoke');
+    assert.is(await state.get('during'), undefined, 'nothing of the failed transaction');
+    await manager.close();
+  });
 }

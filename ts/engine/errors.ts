@@ -15,6 +15,10 @@ import { StreamstateError } from '../errors.js';
  * - `ENGINE_TRAPPED`: the wasm instance crashed; restart the process (and report it: it is a bug).
  * - `INTERNAL`: a bug in SlateDB or streamstate, or in the object store (a `ReferenceError` or
  *   `SyntaxError` it threw, which is never retried).
+ *
+ * An object-store error whose `retryable` property is `false` (an `S3StoreError` for denied access,
+ * a missing bucket or an unusable client) is not retried either: the engine's call fails with a
+ * `StreamstateError` carrying the store's own code (`S3_ACCESS_DENIED`, ...).
  */
 export type SlateDbErrorCode =
   | 'CLOSED'
@@ -71,6 +75,11 @@ export function toSlateDbError(err: unknown): unknown {
     const code = (err as Error & { code?: unknown }).code;
     if (typeof code === 'string' && KNOWN_CODES.has(code)) {
       return new SlateDbError(code as SlateDbErrorCode, err.message, { cause: err });
+    }
+    // The object store refused a call and said retrying cannot help (an S3StoreError with
+    // `retryable: false`): the engine did not retry it and passes the store's code on.
+    if (typeof code === 'string' && (err as Error & { refusedByStore?: unknown }).refusedByStore === true) {
+      return new StreamstateError(code, err.message, { cause: err });
     }
   }
   return err;

@@ -91,3 +91,21 @@ export function classifyOpenError(path: string, error: unknown): unknown {
   }
   return error;
 }
+
+/**
+ * Turn a failure of a read or write on an open database into a {@link RocksDBCorruptedError} when
+ * RocksDB reports corruption (a block checksum mismatch in an SST, ...); other errors unchanged.
+ * @param path - the database path
+ * @param operation - what failed (`'get'`, `'iterate'`, `'write'`), for the message
+ * @param error - what the addon threw
+ */
+export function classifyUseError(path: string, operation: string, error: unknown): unknown {
+  if (!isCorruption(error)) return error;
+  return new RocksDBCorruptedError(
+    path,
+    `A ${operation} on the RocksDB database at "${path}" met a corrupted file (${rocksDbMessage(error)}). ` +
+      `Close the partition, destroy it and rebuild it from the changelog (reassigning it does this with ` +
+      `onCorruptedRecreate once the corruption is found at open), or restore it from a backup.`,
+    { cause: error },
+  );
+}

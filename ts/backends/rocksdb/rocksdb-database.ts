@@ -13,6 +13,7 @@ import { BackendClosedError } from '../errors.js';
 import { compareBytes } from '../../bytes.js';
 import { assertBatch, assertColumnFamilyName, assertKeys, checkIterateOptions } from '../validate-arguments.js';
 import type { AddonIterator, RocksLevelHandle } from './rocksdb-addon.js';
+import { classifyUseError } from './open-errors.js';
 
 /** Entries fetched per step after the first; the first fetches one, for callers that stop early. */
 const FETCH_BATCH = 1000;
@@ -88,13 +89,17 @@ export class RocksDbDatabase implements BackendDatabase {
     assertColumnFamilyName(cf);
     assertKeys(keys);
     if (keys.length === 0) return [];
-    const values = await this.#withHandle('getMany', (handle) => {
+    const values = await this.#withHandle('getMany', async (handle) => {
       const column = familyOf(handle, cf);
       if (column === undefined) return keys.map(() => undefined);
       // Safe only because #withHandle hands out a handle that is open and not being reopened.
-      return this.#synchronousReads
-        ? handle._getManySync(keys.map(asBuffer), { column })
-        : handle.getMany(keys.map(asBuffer), { column });
+      try {
+        return this.#synchronousReads
+          ? handle._getManySync(keys.map(asBuffer), { column })
+          : await handle.getMany(keys.map(asBuffer), { column });
+      } catch (error) {
+        throw classifyUseError(this.path, 'read', error);
+      }
     });
     return values.map((value) => (value === undefined ? undefined : new Uint8Array(value)));
   }
@@ -110,14 +115,18 @@ export class RocksDbDatabase implements BackendDatabase {
       const written = await this.#withHandle('write', async (handle) => {
         // A concurrent reopen may have replaced the handle since the families were ensured.
         if (families.some((cf) => familyOf(handle, cf) === undefined)) return false;
-        await handle.batch(
-          operations.map(({ cf, key, value }) =>
-            value === undefined
-              ? { type: 'del' as const, key: asBuffer(key), column: familyOf(handle, cf)! }
-              : { type: 'put' as const, key: asBuffer(key), value: asBuffer(value), column: familyOf(handle, cf)! },
-          ),
-          { sync: this.#sync },
-        );
+        await handle
+          .batch(
+            operations.map(({ cf, key, value }) =>
+              value === undefined
+                ? { type: 'del' as const, key: asBuffer(key), column: familyOf(handle, cf)! }
+                : { type: 'put' as const, key: asBuffer(key), value: asBuffer(value), column: familyOf(handle, cf)! },
+            ),
+            { sync: this.#sync },
+          )
+          .catch((error: unknown) => {
+            throw classifyUseError(this.path, 'write', error);
+          });
         return true;
       });
       if (written) return;
@@ -187,7 +196,7 @@ export class RocksDbDatabase implements BackendDatabase {
         if (this.#closed) throw new BackendClosedError(this.path, 'iterate');
         // Closed under us by a reopen: continue on the new handle.
         if (this.#reopening !== undefined || state.generation !== this.#generation) continue;
-        throw error;
+        throw classifyUseError(this.path, 'scan', error);
       }
     }
   }

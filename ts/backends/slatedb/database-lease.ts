@@ -51,6 +51,12 @@ export interface LeaseRequest {
   logger: Logger;
 }
 
+/**
+ * Attempts of one write when the lease is unconfirmed (see `SlateDBLeaseUnconfirmedError`): an
+ * open's first write and every transaction flush renew the lease and try again, this many times in all.
+ */
+export const LEASE_UNCONFIRMED_ATTEMPTS = 3;
+
 /** Most rounds of create / read / take over before giving up on a lease that keeps changing hands. */
 const ACQUIRE_ROUNDS = 4;
 
@@ -176,6 +182,29 @@ export class DatabaseLease {
             : `renewing it succeeded but took ${Math.round(last?.tookMs ?? 0)} ms, so only ${Math.max(0, Math.round(left))} ms ` +
               `of the renewed lease are left, less than one renewal interval (${Math.round(this.#request.renewIntervalMs)} ms)`;
         throw new SlateDBLeaseUnconfirmedError(this.#request.path, reason, { cause: last?.error });
+      }
+    }
+  }
+
+  /**
+   * {@link assertHeld}, retried when the lease is unconfirmed: each attempt renews it again, at
+   * most {@link LEASE_UNCONFIRMED_ATTEMPTS} attempts in all, each retry logged at warn. Nothing is
+   * written before it resolves, so retrying is safe.
+   * @param operation - what is about to be written, for the log lines (e.g. `'a write'`)
+   * @throws SlateDBLeaseLostError when the lease was lost
+   * @throws SlateDBLeaseUnconfirmedError when it is still unconfirmed after the last attempt
+   */
+  async assertHeldRetrying(operation: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.assertHeld();
+        return;
+      } catch (error) {
+        if (!(error instanceof SlateDBLeaseUnconfirmedError) || attempt >= LEASE_UNCONFIRMED_ATTEMPTS) throw error;
+        this.#request.logger.warn(
+          `${operation} on the SlateDB database at "${this.#request.path}" was held back, the lease is unconfirmed ` +
+            `(attempt ${attempt}/${LEASE_UNCONFIRMED_ATTEMPTS}); renewing it and retrying. ${error.message}`,
+        );
       }
     }
   }

@@ -96,8 +96,9 @@ export class SlateDBLeaseLostError extends StreamstateError {
  * (the object store is unreachable or erroring) or because it succeeded so slowly that little of
  * the new lease is left (the object store or the event loop is slow). Code
  * `'SLATEDB_LEASE_UNCONFIRMED'`. Nothing was written, and the lease is not lost (yet): retry the
- * write (the next attempt renews again). The SlateDB backend's open retries it itself, a bounded
- * number of times. If it repeats, raise `lockTtlMs`.
+ * write (the next attempt renews again). The SlateDB backend retries it itself, a bounded number of
+ * times, for an open's first write and for every write (transaction flush); this error reaches you
+ * only when the lease is still unconfirmed after those attempts. If it does, raise `lockTtlMs`.
  */
 export class SlateDBLeaseUnconfirmedError extends StreamstateError {
   /** The path of the database whose lease is unconfirmed. */

@@ -23,7 +23,7 @@ import { S3ObjectStore } from '../../object-stores/s3.js';
 import type { ObjectStore } from '../../object-stores/object-store.js';
 import { BackendInvalidArgumentError } from '../errors.js';
 import { escapeFamilyName } from './column-family-keys.js';
-import { DatabaseLease } from './database-lease.js';
+import { DatabaseLease, LEASE_UNCONFIRMED_ATTEMPTS } from './database-lease.js';
 import { locateDatabase, type DatabaseLocation } from './database-location.js';
 import { classifyOpenError } from './engine-errors.js';
 import { SlateDBLeaseUnconfirmedError } from './errors.js';
@@ -33,8 +33,7 @@ import { resolveBackendSettings, type ResolvedSlateDbBackendSettings, type Slate
 /** The name of the lease object inside a database's key prefix. */
 export const LEASE_OBJECT = '.lock';
 
-/** Attempts at the open's first write when the lease is unconfirmed (see `SlateDBLeaseUnconfirmedError`). */
-export const LEASE_UNCONFIRMED_ATTEMPTS = 3;
+export { LEASE_UNCONFIRMED_ATTEMPTS };
 
 /** Objects deleted at once by {@link SlateDbBackend.destroy}. */
 const DELETE_CONCURRENCY = 16;

@@ -133,8 +133,12 @@ export class SlateDbDatabase implements BackendDatabase {
    * One engine write batch, so the whole batch (data and changelog offset) is atomic. A family
    * written for the first time is recorded in the registry in the same batch. Resolves once the
    * batch is in object storage when `awaitDurable` is on (the default).
+   * A write refused because the lease is unconfirmed (its renewal failed or was slow) is retried,
+   * renewing the lease first, at most `LEASE_UNCONFIRMED_ATTEMPTS` (3) times in all; nothing is
+   * written before the lease is confirmed.
    * @throws SlateDBLeaseLostError when the lease was lost; SlateDBFencedError when a newer writer
-   *   opened the database
+   *   opened the database; SlateDBLeaseUnconfirmedError when the lease is still unconfirmed after
+   *   the last attempt (nothing was written)
    */
   async write(operations: BatchOperation[]): Promise<void> {
     this.#assertOpen('write');
@@ -149,7 +153,7 @@ export class SlateDbDatabase implements BackendDatabase {
       if (!this.#families.has(cf)) newFamilies.add(cf);
     }
     for (const cf of newFamilies) batch.put(registryKey(cf), EMPTY);
-    await this.#lease.assertHeld();
+    await this.#lease.assertHeldRetrying('A write');
     this.#assertOpen('write');
     try {
       // A durable write flushes the WAL at once rather than waiting for the next flushInterval
