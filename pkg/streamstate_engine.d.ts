@@ -55,9 +55,10 @@ export class Database {
      * Opens a scan over `[lower, upper]` with each bound inclusive or exclusive as given.
      * `cache_blocks`: keep the blocks read in the block cache (state stores scan the same small
      * ranges again and again); `read_ahead_bytes`: fetch this much ahead per object-store read
-     * (larger for long sequential scans over a remote store).
+     * (larger for long sequential scans over a remote store); `fetch_tasks`: how many of those
+     * reads may be in flight at once (SlateDB's `max_fetch_tasks`, default 1).
      */
-    scan(lower: Uint8Array | number[] | null | undefined, lower_inclusive: boolean, upper: Uint8Array | number[] | null | undefined, upper_inclusive: boolean, reverse: boolean, cache_blocks: boolean, read_ahead_bytes?: number | null): Promise<any>;
+    scan(lower: Uint8Array | number[] | null | undefined, lower_inclusive: boolean, upper: Uint8Array | number[] | null | undefined, upper_inclusive: boolean, reverse: boolean, cache_blocks: boolean, read_ahead_bytes?: number | null, fetch_tasks?: number | null): Promise<any>;
     /**
      * Applies an encoded batch of puts and deletes atomically (see `codec`).
      */
@@ -99,7 +100,7 @@ export interface InitOutput {
     readonly database_manifest: (a: number) => [number, number, number, number];
     readonly database_open: (a: number, b: number, c: any, d: number, e: number, f: number, g: number, h: number) => any;
     readonly database_put: (a: number, b: number, c: number, d: number, e: number, f: number) => any;
-    readonly database_scan: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number) => any;
+    readonly database_scan: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number) => any;
     readonly database_write: (a: number, b: number, c: number, d: number) => any;
     readonly scaniterator_close: (a: number) => any;
     readonly scaniterator_nextPage: (a: number, b: number, c: number) => any;

@@ -157,7 +157,8 @@ export class Database {
      * Opens a scan over `[lower, upper]` with each bound inclusive or exclusive as given.
      * `cache_blocks`: keep the blocks read in the block cache (state stores scan the same small
      * ranges again and again); `read_ahead_bytes`: fetch this much ahead per object-store read
-     * (larger for long sequential scans over a remote store).
+     * (larger for long sequential scans over a remote store); `fetch_tasks`: how many of those
+     * reads may be in flight at once (SlateDB's `max_fetch_tasks`, default 1).
      * @param {Uint8Array | number[] | null | undefined} lower
      * @param {boolean} lower_inclusive
      * @param {Uint8Array | number[] | null | undefined} upper
@@ -165,14 +166,16 @@ export class Database {
      * @param {boolean} reverse
      * @param {boolean} cache_blocks
      * @param {number | null} [read_ahead_bytes]
+     * @param {number | null} [fetch_tasks]
      * @returns {Promise<any>}
      */
-    scan(lower, lower_inclusive, upper, upper_inclusive, reverse, cache_blocks, read_ahead_bytes) {
+    scan(lower, lower_inclusive, upper, upper_inclusive, reverse, cache_blocks, read_ahead_bytes, fetch_tasks) {
         const val3 = +lower_inclusive;
         const val4 = +upper_inclusive;
         const val5 = +reverse;
         const val6 = +cache_blocks;
         const val7 = +(isLikeNone(read_ahead_bytes) ? Number.MAX_SAFE_INTEGER : (read_ahead_bytes) >>> 0);
+        const val8 = +(isLikeNone(fetch_tasks) ? Number.MAX_SAFE_INTEGER : (fetch_tasks) >>> 0);
         let ptr0, len0, ptr1, len1;
         try {
             ptr0 = isLikeNone(lower) ? 0 : passArray8ToWasm0(lower, wasm.__wbindgen_malloc);
@@ -184,7 +187,7 @@ export class Database {
             if (ptr0) { wasm.__wbindgen_free(ptr0, len0 * 1, 1); }
             throw e;
         }
-        const ret = wasm.database_scan(this.__wbg_ptr, ptr0, len0, val3, ptr1, len1, val4, val5, val6, val7);
+        const ret = wasm.database_scan(this.__wbg_ptr, ptr0, len0, val3, ptr1, len1, val4, val5, val6, val7, val8);
         return ret;
     }
     /**
@@ -253,6 +256,11 @@ function __wbg_get_imports() {
         __wbg_Error_208446807d0d1e30: function(arg0, arg1) {
             const ret = Error(getStringFromWasm0(arg0, arg1));
             return ret;
+        },
+        __wbg___wbindgen_boolean_get_4f1baf9a00be3c74: function(arg0) {
+            const v = arg0;
+            const ret = typeof(v) === 'boolean' ? v : undefined;
+            return isLikeNone(ret) ? 0xFFFFFF : ret ? 1 : 0;
         },
         __wbg___wbindgen_debug_string_f249a2a76caa9a55: function(arg0, arg1) {
             const ret = debugString(arg1);
@@ -519,12 +527,12 @@ function __wbg_get_imports() {
             return ret;
         },
         __wbindgen_generic_0000000000000001: function(arg0, arg1) {
-            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [Externref], shim_idx: 2952, ret: Result(Unit), inner_ret: Some(Result(Unit)) }, mutable: true }) -> Externref`.
+            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [Externref], shim_idx: 2953, ret: Result(Unit), inner_ret: Some(Result(Unit)) }, mutable: true }) -> Externref`.
             const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__hebf1c4e5cc18d1c5);
             return ret;
         },
         __wbindgen_generic_0000000000000002: function(arg0, arg1) {
-            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [], shim_idx: 2792, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
+            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [], shim_idx: 2793, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
             const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__ha0bb27c034b4b575);
             return ret;
         },
