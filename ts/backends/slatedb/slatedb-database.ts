@@ -269,7 +269,9 @@ export class SlateDbDatabase implements BackendDatabase {
     if (this.#closing !== undefined) return;
     let scan: AsyncIterator<[Uint8Array, Uint8Array]> | undefined;
     try {
-      scan = this.#engine.scan({ readAheadBytes: FULL_SCAN_READ_AHEAD_BYTES, fetchTasks: FULL_SCAN_FETCH_TASKS })[Symbol.asyncIterator]();
+      // One read in flight: the warm-up is background work, and its byte budget should bound what it
+      // fetches (parallel fetches run ahead of the scan by several MiB per SST).
+      scan = this.#engine.scan({ readAheadBytes: FULL_SCAN_READ_AHEAD_BYTES })[Symbol.asyncIterator]();
       this.#scans.add(scan);
       let read = 0;
       while (read < maxBytes && this.#closing === undefined) {
