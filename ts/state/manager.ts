@@ -15,7 +15,6 @@ import {
   PartitionStoreIsUsed,
   StateDirectoryError,
   StoreAlreadyRegisteredError,
-  StoreKindNotSupportedError,
   StoreNotRegisteredError,
 } from './errors.js';
 import { assertPathSafeName } from './names.js';
@@ -24,9 +23,8 @@ import type { RocksDBOptions, SlateDBOptions, StoreOptions } from './options.js'
 import type { StorePartition } from './partition.js';
 import { assertStateDirLocation, resolveStateDir } from './paths.js';
 import type { Store, StoreConfig } from './store.js';
-import { getStoreBackend, type RegisteredStoreBackend } from './store-backends.js';
-import { getStoreKind, type StoreKindName, type TimestampedStoreKindOptions } from './store-kinds.js';
-import type { TimestampedStore } from './timestamped/timestamped-store.js';
+import { STORES, type StoreKindName, type StoreRow } from './stores.js';
+import type { TimestampedStore, TimestampedStoreKindOptions } from './timestamped/timestamped-store.js';
 import type { WindowedStore } from './windowed/windowed-store.js';
 
 /** Options of {@link StateStoreManager}. */
@@ -157,8 +155,7 @@ export class StateStoreManager {
   registerStore(streamId: string | null, storeName: string = DEFAULT_STATE_STORE_NAME, options: RegisterStoreOptions = {}): Store {
     const existing = this.#stores.get(streamId)?.get(storeName);
     if (existing !== undefined) return existing;
-    const entry = registeredBackend(options.backend ?? this.backend);
-    return this.#add(streamId, storeName, entry.createStore(this.#storeConfig(entry, streamId, storeName, options)));
+    return this.#create('plain', streamId, storeName, options, undefined);
   }
 
   /**
@@ -168,7 +165,6 @@ export class StateStoreManager {
    * @param options - another backend; no changelog
    * @returns the store (its transactions are `WindowedPartitionTransaction`s)
    * @throws StoreAlreadyRegisteredError when the name is taken for this stream
-   * @throws StoreKindNotSupportedError when windowed state is not available in this build
    */
   registerWindowedStore(streamId: string | null, storeName: string, options: RegisterStoreOptions = {}): WindowedStore {
     return this.#registerKind('windowed', streamId, storeName, options, undefined) as WindowedStore;
@@ -181,7 +177,6 @@ export class StateStoreManager {
    * @param options - grace period, duplicates, another backend, no changelog
    * @returns the store (its transactions are `TimestampedPartitionTransaction`s)
    * @throws StoreAlreadyRegisteredError when the name is taken for this stream
-   * @throws StoreKindNotSupportedError when timestamped state is not available in this build
    */
   registerTimestampedStore(
     streamId: string | null,
@@ -313,22 +308,20 @@ export class StateStoreManager {
     options: RegisterStoreOptions,
     kindOptions: unknown,
   ): Store {
-    const kind = getStoreKind(kindName);
-    if (kind === undefined) {
-      throw new StoreKindNotSupportedError(
-        `${kindName === 'windowed' ? 'Windowed' : 'Timestamped'} stores are not yet supported in this build of streamstate; use registerStore() for plain key/value state.`,
-      );
-    }
     if (this.#stores.get(streamId)?.has(storeName)) {
       throw new StoreAlreadyRegisteredError(
         `Store "${storeName}" (stream_id "${streamId}") is already registered. This window range and type combination already exists; give the ${kindName} operation a unique name.`,
       );
     }
-    const entry = registeredBackend(options.backend ?? this.backend);
-    const config = this.#storeConfig(entry, streamId, storeName, options);
-    const store = this.#add(streamId, storeName, kind.create(entry.storeBackend, config, kindOptions));
+    const store = this.#create(kindName, streamId, storeName, options, kindOptions);
     this.#kinds.set(store, kindName);
     return store;
+  }
+
+  #create(kind: StoreKindName, streamId: string | null, storeName: string, options: RegisterStoreOptions, kindOptions: unknown): Store {
+    const row = registeredBackend(options.backend ?? this.backend);
+    const config = this.#storeConfig(row, streamId, storeName, options);
+    return this.#add(streamId, storeName, new row[kind](config, kindOptions as TimestampedStoreKindOptions));
   }
 
   #getKind(kindName: StoreKindName, streamId: string | null, storeName: string): Store {
@@ -351,7 +344,7 @@ export class StateStoreManager {
     return store;
   }
 
-  #storeConfig(entry: RegisteredStoreBackend, streamId: string | null, storeName: string, options: RegisterStoreOptions): StoreConfig {
+  #storeConfig(entry: StoreRow, streamId: string | null, storeName: string, options: RegisterStoreOptions): StoreConfig {
     assertPathSafeName(storeName, 'store name');
     if (streamId !== null) assertPathSafeName(streamId, 'stream id');
     const manager = this.#options;
@@ -401,8 +394,8 @@ export class StateStoreManager {
   }
 }
 
-function registeredBackend(name: BackendName): RegisteredStoreBackend {
-  const entry = getStoreBackend(name);
+function registeredBackend(name: BackendName): StoreRow {
+  const entry = Object.hasOwn(STORES, name) ? STORES[name] : undefined;
   if (entry === undefined) {
     throw new InvalidOptionsError(
       `The "${String(name)}" backend is not available for state stores; use "rocksdb", "slatedb" or "memory".`,

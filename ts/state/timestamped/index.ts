@@ -1,6 +1,6 @@
 /**
  * Timestamped state (spec §6): values per prefix and event time with a grace period, and the
- * stores that hold them on every backend. Importing it registers the timestamped store kind.
+ * stores that hold them on every backend.
  *
  * @module
  */
@@ -8,4 +8,3 @@ export * from './timestamped-transaction.js';
 export * from './timestamped-state.js';
 export * from './timestamped-partition.js';
 export * from './timestamped-store.js';
-export * from './timestamped-store-kind.js';

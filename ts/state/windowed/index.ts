@@ -1,6 +1,6 @@
 /**
  * Windowed state (spec §5): windows keyed by prefix and time, their expiry, collections, and the
- * stores that hold them on every backend. Importing it registers the windowed store kind.
+ * stores that hold them on every backend.
  *
  * @module
  */
@@ -9,4 +9,3 @@ export * from './windowed-transaction.js';
 export * from './windowed-state.js';
 export * from './windowed-partition.js';
 export * from './windowed-store.js';
-export * from './windowed-store-kind.js';
