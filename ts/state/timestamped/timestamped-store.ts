@@ -6,6 +6,7 @@
  */
 import type { BackendDatabase } from '../../backends/backend.js';
 import type { ChangelogProducer } from '../changelog.js';
+import { GLOBAL_COUNTER_CF_NAME, MIN_ELIGIBLE_TIMESTAMPS_CF_NAME } from '../constants.js';
 import { InvalidOptionsError } from '../errors.js';
 import type { ResolvedStoreOptions, StoreOptions } from '../options.js';
 import { Store, type StoreConfig } from '../store.js';
@@ -70,6 +71,10 @@ export class TimestampedStore<O extends StoreOptions = StoreOptions, R extends R
    */
   override startPartitionTransaction(partition: number): TimestampedPartitionTransaction {
     return super.startPartitionTransaction(partition) as TimestampedPartitionTransaction;
+  }
+
+  protected override columnFamilies(): readonly string[] {
+    return [...super.columnFamilies(), MIN_ELIGIBLE_TIMESTAMPS_CF_NAME, GLOBAL_COUNTER_CF_NAME];
   }
 
   protected override createPartition(db: BackendDatabase, partition: number, changelogProducer: ChangelogProducer | undefined): TimestampedStorePartition {

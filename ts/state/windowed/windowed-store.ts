@@ -7,6 +7,14 @@
 import type { BackendDatabase } from '../../backends/backend.js';
 import type { ChangelogProducer } from '../changelog.js';
 import type { ResolvedStoreOptions, StoreOptions } from '../options.js';
+import {
+  GLOBAL_COUNTER_CF_NAME,
+  LATEST_DELETED_VALUE_CF_NAME,
+  LATEST_DELETED_WINDOW_CF_NAME,
+  LATEST_EXPIRED_WINDOW_CF_NAME,
+  LATEST_TIMESTAMPS_CF_NAME,
+  VALUES_CF_NAME,
+} from '../constants.js';
 import { Store } from '../store.js';
 import { storePartitionOptions } from './store-partition-options.js';
 import { WindowedStorePartition } from './windowed-partition.js';
@@ -32,6 +40,18 @@ export class WindowedStore<O extends StoreOptions = StoreOptions, R extends Reso
    */
   override startPartitionTransaction(partition: number): WindowedPartitionTransaction {
     return super.startPartitionTransaction(partition) as WindowedPartitionTransaction;
+  }
+
+  protected override columnFamilies(): readonly string[] {
+    return [
+      ...super.columnFamilies(),
+      LATEST_TIMESTAMPS_CF_NAME,
+      LATEST_EXPIRED_WINDOW_CF_NAME,
+      LATEST_DELETED_WINDOW_CF_NAME,
+      LATEST_DELETED_VALUE_CF_NAME,
+      VALUES_CF_NAME,
+      GLOBAL_COUNTER_CF_NAME,
+    ];
   }
 
   protected override createPartition(db: BackendDatabase, partition: number, changelogProducer: ChangelogProducer | undefined): WindowedStorePartition {
