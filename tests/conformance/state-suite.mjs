@@ -30,7 +30,6 @@ import {
   intFromBytes,
   intToBytes,
   InvalidChangelogOffset,
-  LOCAL_ONLY_CFS,
   loads,
   MAX_UINT64,
   METADATA_CF_NAME,
@@ -38,8 +37,6 @@ import {
   OpenDeadline,
   PartitionTransactionStatus,
   setLogger,
-  SENTINEL_NEVER,
-  SEPARATOR,
   serializeKey,
   serializeValue,
   StateError,
@@ -49,10 +46,11 @@ import {
   StoreLockError,
   StoreOpenAborted,
   StreamstateError,
-  TTL_INDEX_CF_NAME,
   withTransaction,
   STORES,
 } from 'streamstate';
+// Internal format constants, not part of the public API: read from the build directly.
+import { LOCAL_ONLY_CFS, SEPARATOR, TTL_INDEX_CF_NAME } from '../../dist/state/constants.js';
 import { MemoryChangelog } from '../helpers/state-changelog.mjs';
 import { captureLogger } from '../helpers/state-logger.mjs';
 import { bytes, commit, contents, hex, makeScenario, rejection, text } from './support.mjs';
@@ -92,7 +90,6 @@ export function stateSuite(test, assert, makeEnv) {
     assert.is(text(CHANGELOG_OFFSET_KEY), '__changelog_offset__');
     assert.is(GLOBAL_COUNTER_CF_NAME, '__global-counter__');
     assert.is(text(GLOBAL_COUNTER_KEY), '__global_counter__');
-    assert.is(SENTINEL_NEVER, 18446744073709551615n);
     assert.is(MAX_UINT64, 18446744073709551615n);
     assert.is(DEFAULT_STATE_STORE_NAME, 'default');
   });

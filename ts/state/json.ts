@@ -1,6 +1,6 @@
 /**
  * The default serializer: compact JSON in UTF-8, with the byte output of the reference (Python's
- * `orjson`) wherever JavaScript values allow it (spec §3.1):
+ * `orjson`) wherever JavaScript values allow it:
  * - no whitespace; object keys in insertion order (JavaScript puts integer-like keys first);
  * - `null`, `true`, `false`; `NaN` and `±Infinity` become `null`;
  * - a number that is a safe integer is written as an integer; any other number is a float in the

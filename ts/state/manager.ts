@@ -1,5 +1,5 @@
 /**
- * `StateStoreManager` (spec §9.2): the registry of an application's stores, keyed by stream id and
+ * `StateStoreManager`: the registry of an application's stores, keyed by stream id and
  * store name, which opens and closes their partitions as Kafka assigns and revokes them.
  *
  * Layout on disk (RocksDB): `<stateDir>/<groupId>/<storeName>/<streamId>/<partition>`.
@@ -159,7 +159,7 @@ export class StateStoreManager {
   }
 
   /**
-   * Register a windowed store (spec §5).
+   * Register a windowed store.
    * @param streamId - the stream it belongs to, or `null`
    * @param storeName - the store name (e.g. `tumbling_window_60000_sum`)
    * @param options - another backend; no changelog
@@ -171,7 +171,7 @@ export class StateStoreManager {
   }
 
   /**
-   * Register a timestamped store (spec §6).
+   * Register a timestamped store.
    * @param streamId - the stream it belongs to, or `null`
    * @param storeName - the store name (e.g. `join`)
    * @param options - grace period, duplicates, another backend, no changelog

@@ -1,6 +1,6 @@
 /**
  * Rules for the names the state layer turns into paths and key spaces: store names and stream ids
- * (directory names, spec §8.2) and column family names.
+ * (directory names) and column family names.
  *
  * @module
  */

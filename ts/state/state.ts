@@ -1,5 +1,5 @@
 /**
- * `State` (spec §4.9): the key/value view user code gets, bound to one transaction and one prefix
+ * `State`: the key/value view user code gets, bound to one transaction and one prefix
  * (normally the message key). It owns nothing and delegates every call to its transaction.
  *
  * @module

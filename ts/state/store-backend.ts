@@ -88,7 +88,7 @@ export const memoryStoreBackend: StoreBackend<MemoryOptions, ResolvedStoreOption
 });
 
 /** RocksDB: each partition is a RocksDB directory; the native addon loads when the first partition opens. */
-export const rocksdbStoreBackend: StoreBackend<RocksDBOptions, ResolvedRocksDBOptions> = Object.freeze({
+export const rocksDbStoreBackend: StoreBackend<RocksDBOptions, ResolvedRocksDBOptions> = Object.freeze({
   name: 'rocksdb',
   localDirectory: true,
   errors: {
@@ -108,7 +108,7 @@ export const rocksdbStoreBackend: StoreBackend<RocksDBOptions, ResolvedRocksDBOp
  * so opening, `exists` and `destroy` of a partition reach the same objects (a partition's key in
  * an explicit object store is `<store>/<stream>/<partition>`).
  */
-export const slatedbStoreBackend: StoreBackend<SlateDBOptions, ResolvedSlateDBOptions> = Object.freeze({
+export const slateDbStoreBackend: StoreBackend<SlateDBOptions, ResolvedSlateDBOptions> = Object.freeze({
   name: 'slatedb',
   localDirectory: false,
   errors: {
@@ -117,12 +117,12 @@ export const slatedbStoreBackend: StoreBackend<SlateDBOptions, ResolvedSlateDBOp
     openAborted: (path: string, message: string) => new SlateDBOpenAborted(path, message),
   },
   loadBackend: async ({ stateDir, options, logger }: StoreBackendContext<ResolvedSlateDBOptions>) =>
-    new SlateDbBackend({ ...slatedbOpenSettings(options, stateDir), ...(logger === undefined ? {} : { logger }) }),
+    new SlateDbBackend({ ...slateDbOpenSettings(options, stateDir), ...(logger === undefined ? {} : { logger }) }),
   resolveOptions: (options: SlateDBOptions | undefined) => resolveSlateDBOptions(options),
-  openSettings: slatedbOpenSettings,
+  openSettings: slateDbOpenSettings,
 });
 
-function slatedbOpenSettings(options: ResolvedSlateDBOptions, stateDir: string): Record<string, unknown> {
+function slateDbOpenSettings(options: ResolvedSlateDBOptions, stateDir: string): Record<string, unknown> {
   return { ...pick(options, SLATEDB_TUNING_FIELDS), root: stateDir };
 }
 

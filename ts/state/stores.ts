@@ -9,7 +9,7 @@
 import type { BackendName } from '../backends/backend.js';
 import type { ResolvedRocksDBOptions, ResolvedSlateDBOptions, ResolvedStoreOptions, RocksDBOptions, SlateDBOptions } from './options.js';
 import { Store, type StoreConfig } from './store.js';
-import { memoryStoreBackend, rocksdbStoreBackend, slatedbStoreBackend, type MemoryOptions, type StoreBackend } from './store-backend.js';
+import { memoryStoreBackend, rocksDbStoreBackend, slateDbStoreBackend, type MemoryOptions, type StoreBackend } from './store-backend.js';
 import { TimestampedStore, type TimestampedStoreKindOptions } from './timestamped/timestamped-store.js';
 import { WindowedStore } from './windowed/windowed-store.js';
 
@@ -25,7 +25,7 @@ export class MemoryStore extends Store<MemoryOptions, ResolvedStoreOptions> {
 export class RocksDBStore extends Store<RocksDBOptions, ResolvedRocksDBOptions> {
   /** @param config - name, stream, state directory, RocksDB options, changelog */
   constructor(config: StoreConfig<RocksDBOptions>) {
-    super(rocksdbStoreBackend, config);
+    super(rocksDbStoreBackend, config);
   }
 }
 
@@ -33,7 +33,7 @@ export class RocksDBStore extends Store<RocksDBOptions, ResolvedRocksDBOptions> 
 export class SlateDBStore extends Store<SlateDBOptions, ResolvedSlateDBOptions> {
   /** @param config - name, stream, state directory, SlateDB options, changelog */
   constructor(config: StoreConfig<SlateDBOptions>) {
-    super(slatedbStoreBackend, config);
+    super(slateDbStoreBackend, config);
   }
 }
 
@@ -49,7 +49,7 @@ export class WindowedMemoryStore extends WindowedStore<MemoryOptions, ResolvedSt
 export class WindowedRocksDBStore extends WindowedStore<RocksDBOptions, ResolvedRocksDBOptions> {
   /** @param config - name, stream, state directory, RocksDB options, changelog */
   constructor(config: StoreConfig<RocksDBOptions>) {
-    super(rocksdbStoreBackend, config);
+    super(rocksDbStoreBackend, config);
   }
 }
 
@@ -57,7 +57,7 @@ export class WindowedRocksDBStore extends WindowedStore<RocksDBOptions, Resolved
 export class WindowedSlateDBStore extends WindowedStore<SlateDBOptions, ResolvedSlateDBOptions> {
   /** @param config - name, stream, state directory, SlateDB options, changelog */
   constructor(config: StoreConfig<SlateDBOptions>) {
-    super(slatedbStoreBackend, config);
+    super(slateDbStoreBackend, config);
   }
 }
 
@@ -79,7 +79,7 @@ export class TimestampedRocksDBStore extends TimestampedStore<RocksDBOptions, Re
    * @param settings - `graceMs` and `keepDuplicates`
    */
   constructor(config: StoreConfig<RocksDBOptions>, settings: TimestampedStoreKindOptions) {
-    super(rocksdbStoreBackend, config, settings);
+    super(rocksDbStoreBackend, config, settings);
   }
 }
 
@@ -90,7 +90,7 @@ export class TimestampedSlateDBStore extends TimestampedStore<SlateDBOptions, Re
    * @param settings - `graceMs` and `keepDuplicates`
    */
   constructor(config: StoreConfig<SlateDBOptions>, settings: TimestampedStoreKindOptions) {
-    super(slatedbStoreBackend, config, settings);
+    super(slateDbStoreBackend, config, settings);
   }
 }
 
@@ -109,6 +109,6 @@ export interface StoreRow extends Readonly<Record<StoreKindName, StoreClass>> {
 /** Backends × kinds: every store the manager makes comes from this table. */
 export const STORES: Readonly<Record<BackendName, StoreRow>> = Object.freeze({
   memory: Object.freeze({ storeBackend: memoryStoreBackend, plain: MemoryStore, windowed: WindowedMemoryStore, timestamped: TimestampedMemoryStore }),
-  rocksdb: Object.freeze({ storeBackend: rocksdbStoreBackend, plain: RocksDBStore, windowed: WindowedRocksDBStore, timestamped: TimestampedRocksDBStore }),
-  slatedb: Object.freeze({ storeBackend: slatedbStoreBackend, plain: SlateDBStore, windowed: WindowedSlateDBStore, timestamped: TimestampedSlateDBStore }),
+  rocksdb: Object.freeze({ storeBackend: rocksDbStoreBackend, plain: RocksDBStore, windowed: WindowedRocksDBStore, timestamped: TimestampedRocksDBStore }),
+  slatedb: Object.freeze({ storeBackend: slateDbStoreBackend, plain: SlateDBStore, windowed: WindowedSlateDBStore, timestamped: TimestampedSlateDBStore }),
 });
