@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { ROCKSDB_COMPRESSIONS, type RocksDbCompression } from '../backends/rocksdb/rocksdb-settings.js';
+import { ROCKSDB_COMPRESSIONS, type RocksDbCompression, type RocksDbSettings } from '../backends/rocksdb/rocksdb-settings.js';
 import {
   checkObjectStoreLocationOptions,
   DEFAULT_LOCK_TTL_MS,
@@ -52,36 +52,13 @@ export interface ResolvedStoreOptions {
 /** RocksDB compression algorithms (the RocksDB backend's {@link RocksDbCompression}). */
 export type RocksDBCompressionType = RocksDbCompression;
 
-/** RocksDB tuning, passed to the RocksDB backend as open settings. */
-export interface RocksDBTuning {
-  /** Memtable size in bytes. Default 64 MiB. */
-  writeBufferSize?: number;
-  /** SST target size in bytes. Default 64 MiB. */
-  targetFileSizeBase?: number;
-  /** Most memtables. Default 3. */
-  maxWriteBufferNumber?: number;
-  /** LRU block cache size in bytes. Default 128 MiB. */
-  blockCacheSize?: number;
-  /** Bloom filter bits per key. Default 10. */
-  bloomFilterBitsPerKey?: number;
-  /** Pipelined writes. Default false. */
-  enablePipelinedWrite?: boolean;
-  /** Compression. Default `'lz4'`. */
-  compressionType?: RocksDBCompressionType;
-  /** Directory of the write-ahead log; default beside the data. */
-  walDir?: string;
-  /** Most total WAL size in bytes. Default 128 MiB. */
-  maxTotalWalSize?: number;
-  /** Directory of RocksDB's info log; default beside the data. */
-  dbLogDir?: string;
-  /** fsync instead of fdatasync. Default true. */
-  useFsync?: boolean;
-  /** TTL sweep budget per flush. Default 10000. */
+/**
+ * RocksDB tuning: the RocksDB backend's settings ({@link RocksDbSettings}, named after Quix's
+ * `RocksDBOptions`; each says whether the addon applies it), passed to it as open settings.
+ */
+export interface RocksDBTuning extends Omit<RocksDbSettings, 'synchronousReads'> {
+  /** TTL sweep budget per flush, kept for Quix's option set (streamstate has no TTL state). Default 10000. */
   maxEvictionsPerFlush?: number;
-  /** Sync the write-ahead log on every flushed batch; the backend's default (false) when omitted. */
-  syncWrites?: boolean;
-  /** Raw options for the native addon's `open()`, applied after the mapped ones. */
-  addonOptions?: Record<string, unknown>;
 }
 
 /** Options of RocksDB stores: {@link StoreOptions} plus {@link RocksDBTuning}. */
@@ -250,7 +227,6 @@ function withPrivateObjectStoreOptions(resolved: Readonly<Record<string, unknown
 
 /**
  * Validate options against rules (for backends adding their own fields to {@link StoreOptions}).
- * @param options - the options
  * @param rules - per field: a check, the expected form (for messages) and the default
  * @param label - what they are, for messages
  * @returns a frozen object with every field of `rules` (fields whose default is `undefined` only when given)

@@ -24,7 +24,6 @@ export const loads: Loads = jsonLoads;
 
 /**
  * Serialize a value for storage.
- * @param value - the value
  * @param serialize - the store's `dumps`
  * @returns the bytes
  * @throws StateSerializationError when `serialize` throws or does not return a `Uint8Array`

@@ -25,7 +25,6 @@ export interface State {
   get<T = unknown>(key: unknown, defaultValue?: undefined): Promise<T | undefined>;
   get<T>(key: unknown, defaultValue: T): Promise<T>;
   /**
-   * @param keys - keys
    * @param defaultValue - returned for each missing key
    * @returns the values, aligned with `keys` (read in one database round trip); typed like
    *   {@link State.get}: `T[]` with a default, `(T | undefined)[]` without
@@ -68,7 +67,6 @@ export class TransactionState implements State {
 
   /**
    * Use `transaction.asState(prefix)`.
-   * @param transaction - the transaction
    * @param prefix - the prefix bytes
    */
   constructor(transaction: PartitionTransaction, prefix: Uint8Array) {

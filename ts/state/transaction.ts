@@ -63,7 +63,6 @@ export class PartitionTransaction {
 
   /**
    * Use `partition.begin()` (or `store.startPartitionTransaction(n)`).
-   * @param partition - the partition
    */
   constructor(partition: StorePartition) {
     this.partition = partition;
@@ -120,7 +119,6 @@ export class PartitionTransaction {
 
   /**
    * Read many values at once; keys not in the cache are read in one database round trip.
-   * @param keys - keys
    * @param prefix - prefix bytes
    * @param defaultValue - returned for each missing key
    * @param cfName - column family; default `'default'`
@@ -498,7 +496,6 @@ export class PartitionTransaction {
 
   /**
    * Run a write step; if it throws, the transaction becomes FAILED and the error is rethrown.
-   * @param step - the step
    */
   protected failOnError(step: () => void): void {
     try {
