@@ -29,9 +29,6 @@ import {
   withTransaction,
 } from 'streamstate';
 import { backendSuite } from './conformance/backend-suite.mjs';
-import { stateSuite } from './conformance/state-suite.mjs';
-import { timestampedSuite } from './conformance/timestamped-suite.mjs';
-import { windowedSuite } from './conformance/windowed-suite.mjs';
 import { MemoryChangelog } from './helpers/state-changelog.mjs';
 import { captureLogger } from './helpers/state-logger.mjs';
 
@@ -86,41 +83,8 @@ backendSuite(onFiles, assert, async () => {
 });
 onFiles.run();
 
-let memoryStateDirs = 0;
-const stateOnMemory = suite('state: slatedb on the memory object store');
-stateSuite(stateOnMemory, assert, async () => ({
-  backend: 'slatedb',
-  // A location-style state directory: each partition's database goes to that named memory store.
-  stateDir: `memory://slatedb-state-${process.pid}-${++memoryStateDirs}`,
-  cleanup: async () => {},
-}));
-stateOnMemory.run();
-
-const stateOnFiles = suite('state: slatedb on local files');
-stateSuite(stateOnFiles, assert, async () => {
-  const stateDir = await temporaryDirectory('state');
-  return { backend: 'slatedb', stateDir, cleanup: () => rm(stateDir, { recursive: true, force: true }) };
-});
-stateOnFiles.run();
-
-for (const [kind, kindSuite] of [
-  ['windowed', windowedSuite],
-  ['timestamped', timestampedSuite],
-]) {
-  const onMemoryStore = suite(`${kind}: slatedb on the memory object store`);
-  kindSuite(onMemoryStore, assert, async () => ({
-    backend: 'slatedb',
-    stateDir: `memory://slatedb-${kind}-${process.pid}-${++memoryStateDirs}`,
-    cleanup: async () => {},
-  }));
-  onMemoryStore.run();
-  const onLocalFiles = suite(`${kind}: slatedb on local files`);
-  kindSuite(onLocalFiles, assert, async () => {
-    const stateDir = await temporaryDirectory(kind);
-    return { backend: 'slatedb', stateDir, cleanup: () => rm(stateDir, { recursive: true, force: true }) };
-  });
-  onLocalFiles.run();
-}
+// The state, windowed, timestamped and window-operator suites run on SlateDB from their own files
+// (tests/helpers/backend-matrix.mjs).
 
 // ---- destroy holds the lease -------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-// The state conformance suite on every backend built here, plus what only RocksDB has: another
+// The state conformance suite on every backend (tests/helpers/backend-matrix.mjs), plus what only RocksDB has: another
 // process holding a partition, and corrupted partition directories.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -13,28 +13,19 @@ import {
   withTransaction,
 } from 'streamstate';
 import { stateSuite } from './conformance/state-suite.mjs';
+import { stateBackends } from './helpers/backend-matrix.mjs';
 import { MemoryChangelog } from './helpers/state-changelog.mjs';
 import { captureLogger } from './helpers/state-logger.mjs';
 import { rejectionOf, withTemporaryDirectory } from './helpers/fixtures.mjs';
 import { withHoldingChild } from './helpers/holding-child.mjs';
 
-let memoryNamespaces = 0;
-const memory = suite('state: memory');
-stateSuite(memory, assert, async () => ({
-  backend: 'memory',
-  stateDir: `/memory-state/${process.pid}-${++memoryNamespaces}`,
-  cleanup: async () => {},
-}));
-memory.run();
+for (const [name, makeEnv] of stateBackends('state')) {
+  const onBackend = suite(`state: ${name}`);
+  stateSuite(onBackend, assert, makeEnv);
+  onBackend.run();
+}
 
 const temporaryStateDir = () => mkdtemp(path.join(tmpdir(), 'streamstate-state-'));
-
-const rocksdb = suite('state: rocksdb');
-stateSuite(rocksdb, assert, async () => {
-  const stateDir = await temporaryStateDir();
-  return { backend: 'rocksdb', stateDir, cleanup: () => rm(stateDir, { recursive: true, force: true }) };
-});
-rocksdb.run();
 
 // ---- RocksDB only ------------------------------------------------------------------------------
 

@@ -1,12 +1,10 @@
-// Window operators (spec §5.3) over windowed state: definitions and store names, window ranges,
+// Window operators over windowed state: definitions and store names, window ranges,
 // tumbling and hopping aggregations with final and current emission, grace and late messages,
-// collect, and a generated stream checked against a direct model, on memory and RocksDB.
+// collect, and a generated stream checked against a direct model, on every backend.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { hoppingWindow, StateStoreManager, timeWindowRanges, tumblingWindow } from 'streamstate';
+import { stateBackends } from './helpers/backend-matrix.mjs';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -259,14 +257,8 @@ function modelWindows(messages, duration, step, grace, add, first) {
   return closed;
 }
 
-let memoryNamespaces = 0;
-const memory = suite('windows: memory');
-windowsSuite(memory, async () => ({ backend: 'memory', stateDir: `/memory-windows/${process.pid}-${++memoryNamespaces}`, cleanup: async () => {} }));
-memory.run();
-
-const rocksdb = suite('windows: rocksdb');
-windowsSuite(rocksdb, async () => {
-  const stateDir = await mkdtemp(path.join(tmpdir(), 'streamstate-windows-'));
-  return { backend: 'rocksdb', stateDir, cleanup: () => rm(stateDir, { recursive: true, force: true }) };
-});
-rocksdb.run();
+for (const [name, makeEnv] of stateBackends('windows')) {
+  const onBackend = suite(`windows: ${name}`);
+  windowsSuite(onBackend, makeEnv);
+  onBackend.run();
+}

@@ -18,8 +18,9 @@ import {
   TimestampedMemoryStore,
   TimestampedPartitionTransaction,
   TimestampedRocksDBStore,
+  TimestampedSlateDBStore,
   TimestampedStore,
-  getStoreKind,
+  STORES,
 } from 'streamstate';
 import { MemoryChangelog } from '../helpers/state-changelog.mjs';
 import { bytes, commit, contentsAs, hex, makeScenario, rejection, text, u64 } from './support.mjs';
@@ -49,12 +50,12 @@ export function timestampedSuite(test, assert, makeEnv) {
   // ---- stores and layout ----------------------------------------------------------------------------
 
   scenario('§9.2 registerTimestampedStore makes the backend\'s timestamped store with its settings; duplicates throw', async ({ env, manager }) => {
-    assert.ok(getStoreKind('timestamped') !== undefined);
     const m = manager();
     const store = m.registerTimestampedStore('topic', 'join', { graceMs: 500, keepDuplicates: true });
     assert.ok(store instanceof TimestampedStore);
-    const expected = { memory: TimestampedMemoryStore, rocksdb: TimestampedRocksDBStore }[env.backend];
-    if (expected !== undefined) assert.ok(store instanceof expected, `a ${expected.name}`);
+    const expected = { memory: TimestampedMemoryStore, rocksdb: TimestampedRocksDBStore, slatedb: TimestampedSlateDBStore }[env.backend];
+    assert.is(STORES[env.backend].timestamped, expected);
+    assert.is(store.constructor, expected, `a ${expected.name}`);
     assert.equal([store.graceMs, store.keepDuplicates], [500, true]);
     const duplicate = await rejection(assert, () => m.registerTimestampedStore('topic', 'join', { graceMs: 1, keepDuplicates: false }));
     assert.ok(duplicate instanceof StoreAlreadyRegisteredError);

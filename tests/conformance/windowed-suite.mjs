@@ -24,8 +24,9 @@ import {
   WindowedMemoryStore,
   WindowedPartitionTransaction,
   WindowedRocksDBStore,
+  WindowedSlateDBStore,
   WindowedStore,
-  getStoreKind,
+  STORES,
 } from 'streamstate';
 import { MemoryChangelog } from '../helpers/state-changelog.mjs';
 import { bytes, commit, contentsAs, hex, makeScenario, rejection, text, u64 } from './support.mjs';
@@ -59,12 +60,12 @@ export function windowedSuite(test, assert, makeEnv) {
   // ---- stores and layout ----------------------------------------------------------------------------
 
   scenario('§9.2 registerWindowedStore makes the backend\'s windowed store; a second registration of the name throws', async ({ env, manager }) => {
-    assert.ok(getStoreKind('windowed') !== undefined, 'the windowed kind is registered by importing streamstate');
     const m = manager();
     const store = m.registerWindowedStore('topic', 'tumbling_window_60000_sum');
     assert.ok(store instanceof WindowedStore);
-    const expected = { memory: WindowedMemoryStore, rocksdb: WindowedRocksDBStore }[env.backend];
-    if (expected !== undefined) assert.ok(store instanceof expected, `a ${expected.name}`);
+    const expected = { memory: WindowedMemoryStore, rocksdb: WindowedRocksDBStore, slatedb: WindowedSlateDBStore }[env.backend];
+    assert.is(STORES[env.backend].windowed, expected);
+    assert.is(store.constructor, expected, `a ${expected.name}`);
     assert.is(m.getStore('topic', 'tumbling_window_60000_sum'), store);
     const error = await rejection(assert, () => m.registerWindowedStore('topic', 'tumbling_window_60000_sum'));
     assert.ok(error instanceof StoreAlreadyRegisteredError);

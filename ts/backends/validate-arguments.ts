@@ -20,7 +20,6 @@ export function assertColumnFamilyName(cf: unknown): asserts cf is string {
 
 /**
  * Check a key.
- * @param key - the key
  * @throws BackendInvalidArgumentError when it is not a `Uint8Array`
  */
 export function assertKey(key: unknown): asserts key is Uint8Array {
@@ -31,7 +30,6 @@ export function assertKey(key: unknown): asserts key is Uint8Array {
 
 /**
  * Check the keys of a multi-get.
- * @param keys - the keys
  * @throws BackendInvalidArgumentError when it is not an array of `Uint8Array`s
  */
 export function assertKeys(keys: unknown): asserts keys is Uint8Array[] {

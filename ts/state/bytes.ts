@@ -48,7 +48,6 @@ export function bytesToKeyString(bytes: Uint8Array): string {
 /**
  * A printable form of bytes for messages, like Python's `b'...'`: printable ASCII as is, other
  * bytes as `\xNN`, cut after `limit` bytes.
- * @param bytes - the bytes
  * @param limit - most bytes shown
  * @returns e.g. `b'ab\x00'`
  */

@@ -1,5 +1,5 @@
 /**
- * Reading a changelog message for recovery (spec §10.3 steps 1-2, 4): its headers, column family,
+ * Reading a changelog message for recovery: its headers, column family,
  * processed offsets, key, value and offset, each checked, so a malformed message is refused before
  * anything is written.
  *

@@ -1,5 +1,5 @@
 /**
- * The changelog seen from the state layer (spec §10.1, §10.2): producers that a transaction's
+ * The changelog seen from the state layer: producers that a transaction's
  * `prepare()` writes to, the message shape recovery reads, and the topic naming rule.
  *
  * The state layer does not talk to Kafka itself: the application (or a test) supplies a
@@ -72,7 +72,7 @@ export interface ChangelogMessage {
 }
 
 /**
- * The changelog topic name of a store (spec §10.1): `changelog__<group>--<stream>--<store>`, or
+ * The changelog topic name of a store: `changelog__<group>--<stream>--<store>`, or
  * `changelog__<group>--<store>` without a stream. A stream id that is itself an internal topic of the
  * group (containing `__<group>--`) is first rewritten: `__<group>` removed, each `--` made `.`.
  * @param groupId - the consumer group

@@ -1,5 +1,5 @@
 /**
- * The constants of the state layer (spec §2), byte for byte, so a changelog topic or a state
+ * The constants of the state layer, byte for byte, so a changelog topic or a state
  * directory means the same thing to streamstate and to Quix Streams.
  *
  * Byte-string constants are `Uint8Array`s shared by everyone who imports them: never mutate them.
@@ -11,8 +11,6 @@ const ascii = (text: string): Uint8Array => Uint8Array.from(text, (char) => char
 
 /** The byte between a prefix and a key, and between integer parts of a key: `|` (0x7C). */
 export const SEPARATOR: Uint8Array = ascii('|');
-/** Length of {@link SEPARATOR} in bytes. */
-export const SEPARATOR_LENGTH = 1;
 /** The prefix of keys written without one: no bytes (the key then has no separator). */
 export const DEFAULT_PREFIX: Uint8Array = new Uint8Array(0);
 
@@ -28,8 +26,6 @@ export const TTL_INDEX_CF_NAME = '__ttl_index__';
 /** Column families that stay local: nothing written to them is produced to the changelog. */
 export const LOCAL_ONLY_CFS: ReadonlySet<string> = new Set([METADATA_CF_NAME, TTL_INDEX_CF_NAME]);
 
-/** Key reserved for processed offsets in the metadata family (defined by the reference, unused). */
-export const PROCESSED_OFFSET_KEY: Uint8Array = ascii('__topic_offset__');
 /** Key of the stored changelog offset in {@link METADATA_CF_NAME}; its value is `u64(offset)`. */
 export const CHANGELOG_OFFSET_KEY: Uint8Array = ascii('__changelog_offset__');
 
@@ -38,18 +34,6 @@ export const GLOBAL_COUNTER_CF_NAME = '__global-counter__';
 /** Key of the global counter (prefixed by `|` in timestamped stores, whose keys always carry a separator). */
 export const GLOBAL_COUNTER_KEY: Uint8Array = ascii('__global_counter__');
 
-/** Metadata key of the TTL high-water (event time), `u64(ms)`. */
-export const TTL_HIGH_WATER_KEY: Uint8Array = ascii('__ttl_high_water_ms__');
-/** Metadata key of the TTL state format version, `u64(version)`. */
-export const STATE_FORMAT_VERSION_KEY: Uint8Array = ascii('__ttl_format_version__');
-/** The TTL state format version written by this implementation. */
-export const STATE_FORMAT_VERSION = 2;
-/** Metadata key marking a partition in TTL mode (value `0x01`). */
-export const TTL_ENABLED_KEY: Uint8Array = ascii('__ttl_enabled__');
-/** TTL stamp meaning "never expires": 2^64-1. */
-export const SENTINEL_NEVER = 0xffffffffffffffffn;
-/** Length of a TTL stamp in bytes. */
-export const TTL_STAMP_BYTES = 8;
 /** The largest unsigned 64-bit integer, 2^64-1. */
 export const MAX_UINT64 = 18446744073709551615n;
 
@@ -78,11 +62,5 @@ export const MIN_ELIGIBLE_TIMESTAMPS_KEY: Uint8Array = ascii('__min_eligible_tim
 
 /** Name of the store registered when none is given. */
 export const DEFAULT_STATE_STORE_NAME = 'default';
-/** Default TTL sweep budget per flush. */
-export const DEFAULT_MAX_EVICTIONS_PER_FLUSH = 10000;
-/** The recovery manager gives up after this many invalid consumer positions in a row. */
-export const MAX_INVALID_OFFSET_ATTEMPTS = 60;
 /** Kafka's "from the beginning" offset. */
 export const OFFSET_BEGINNING = -2;
-/** Kafka's "no offset" (no commit for the group). */
-export const OFFSET_INVALID = -1001;

@@ -1,5 +1,5 @@
 /**
- * Errors of the state layer (spec §12), each with a stable `code`. Lock and corruption errors are
+ * Errors of the state layer, each with a stable `code`. Lock and corruption errors are
  * shared with the backends and live in `../errors.ts` (`StoreLockError`, `RocksDBLockError`,
  * `StoreCorruptedError`, `RocksDBCorruptedError`, ...).
  *
@@ -74,17 +74,6 @@ export class InvalidChangelogMessageError extends StateError {
   /** @param message - which field is wrong */
   constructor(message: string) {
     super(message, { code: 'INVALID_CHANGELOG_MESSAGE' });
-  }
-}
-
-/**
- * A TTL write on a populated legacy store, or a TTL-flagged store with a missing or old format
- * version. Code `'INCOMPATIBLE_STATE_STORE'`. (Raised by the TTL layer, spec §7.)
- */
-export class IncompatibleStateStoreError extends StateError {
-  /** @param message - why and what to do (usually: delete the state directory) */
-  constructor(message: string) {
-    super(message, { code: 'INCOMPATIBLE_STATE_STORE' });
   }
 }
 
@@ -175,7 +164,7 @@ export class StoreTransactionFailed extends StreamstateError {
 
 /**
  * The stored changelog offset of a partition is at or past its changelog topic's highwater.
- * Code `'INVALID_STORE_CHANGELOG_OFFSET'`. (Raised by the recovery manager, spec §10.4.)
+ * Code `'INVALID_STORE_CHANGELOG_OFFSET'`. (Raised by the recovery manager.)
  */
 export class InvalidStoreChangelogOffset extends StreamstateError {
   /** @param message - which partition and what to do */
@@ -186,23 +175,12 @@ export class InvalidStoreChangelogOffset extends StreamstateError {
 
 /**
  * A committed source offset is below the topic's lowwater and automatic recovery is off.
- * Code `'STATE_RECOVERY_OFFSET_OUT_OF_RANGE'`. (Raised by the application, spec §10.5.)
+ * Code `'STATE_RECOVERY_OFFSET_OUT_OF_RANGE'`. (Raised by the application.)
  */
 export class StateRecoveryOffsetOutOfRange extends StreamstateError {
   /** @param message - which partition and what to do */
   constructor(message: string) {
     super('STATE_RECOVERY_OFFSET_OUT_OF_RANGE', message);
-  }
-}
-
-/**
- * A changelog topic partition is not in the consumer's assignment, so it cannot be recovered from.
- * Code `'CHANGELOG_TOPIC_PARTITION_NOT_ASSIGNED'`. (Raised by the recovery manager, spec §10.4.)
- */
-export class ChangelogTopicPartitionNotAssigned extends StreamstateError {
-  /** @param message - which topic partition */
-  constructor(message: string) {
-    super('CHANGELOG_TOPIC_PARTITION_NOT_ASSIGNED', message);
   }
 }
 
@@ -246,17 +224,6 @@ export class IntegerEncodingError extends StreamstateError {
   /** @param message - the value and the allowed range */
   constructor(message: string) {
     super('INTEGER_ENCODING', message);
-  }
-}
-
-/**
- * A store kind (windowed, timestamped) or a backend is not available in this build yet.
- * Code `'STORE_KIND_NOT_SUPPORTED'`.
- */
-export class StoreKindNotSupportedError extends StreamstateError {
-  /** @param message - what is missing and what to use instead */
-  constructor(message: string) {
-    super('STORE_KIND_NOT_SUPPORTED', message);
   }
 }
 

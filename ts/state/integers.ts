@@ -1,5 +1,5 @@
 /**
- * Fixed-width integer encodings of keys (spec §3.3): unsigned 64-bit big-endian, so that the
+ * Fixed-width integer encodings of keys: unsigned 64-bit big-endian, so that the
  * bytewise order of keys equals the numeric order of the integers in them.
  *
  * Integers are accepted as `number` (any non-negative integer; above 2^53 only the exactly

@@ -1,6 +1,6 @@
 /**
  * The default serializer: compact JSON in UTF-8, with the byte output of the reference (Python's
- * `orjson`) wherever JavaScript values allow it (spec §3.1):
+ * `orjson`) wherever JavaScript values allow it:
  * - no whitespace; object keys in insertion order (JavaScript puts integer-like keys first);
  * - `null`, `true`, `false`; `NaN` and `±Infinity` become `null`;
  * - a number that is a safe integer is written as an integer; any other number is a float in the
@@ -21,7 +21,6 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 /**
  * Serialize a value to compact JSON text, refusing what JSON cannot round-trip.
- * @param value - the value
  * @returns the JSON text
  * @throws TypeError naming the offending part (e.g. `$.when: Date is not JSON-serializable`)
  */
@@ -31,7 +30,6 @@ export function jsonStringify(value: unknown): string {
 
 /**
  * The default `dumps`: {@link jsonStringify} as UTF-8 bytes.
- * @param value - the value
  * @returns the bytes
  * @throws TypeError when the value is not JSON-serializable
  */
@@ -41,7 +39,6 @@ export function jsonDumps(value: unknown): Uint8Array {
 
 /**
  * The default `loads`: parse UTF-8 JSON bytes.
- * @param bytes - the bytes
  * @returns the value
  * @throws TypeError on invalid UTF-8, SyntaxError on invalid JSON
  */

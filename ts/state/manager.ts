@@ -1,5 +1,5 @@
 /**
- * `StateStoreManager` (spec §9.2): the registry of an application's stores, keyed by stream id and
+ * `StateStoreManager`: the registry of an application's stores, keyed by stream id and
  * store name, which opens and closes their partitions as Kafka assigns and revokes them.
  *
  * Layout on disk (RocksDB): `<stateDir>/<groupId>/<storeName>/<streamId>/<partition>`.
@@ -16,7 +16,6 @@ import {
   PartitionStoreIsUsed,
   StateDirectoryError,
   StoreAlreadyRegisteredError,
-  StoreKindNotSupportedError,
   StoreNotRegisteredError,
 } from './errors.js';
 import { assertPathSafeName } from './names.js';
@@ -25,9 +24,8 @@ import type { RocksDBOptions, SlateDBOptions, StoreOptions } from './options.js'
 import type { StorePartition } from './partition.js';
 import { assertStateDirLocation, resolveStateDir } from './paths.js';
 import type { Store, StoreConfig } from './store.js';
-import { getStoreBackend, type RegisteredStoreBackend } from './store-backends.js';
-import { getStoreKind, type StoreKindName, type TimestampedStoreKindOptions } from './store-kinds.js';
-import type { TimestampedStore } from './timestamped/timestamped-store.js';
+import { STORES, type StoreKindName, type StoreRow } from './stores.js';
+import type { TimestampedStore, TimestampedStoreKindOptions } from './timestamped/timestamped-store.js';
 import type { WindowedStore } from './windowed/windowed-store.js';
 
 /** Options of {@link StateStoreManager}. */
@@ -164,31 +162,28 @@ export class StateStoreManager {
   registerStore(streamId: string | null, storeName: string = DEFAULT_STATE_STORE_NAME, options: RegisterStoreOptions = {}): Store {
     const existing = this.#stores.get(streamId)?.get(storeName);
     if (existing !== undefined) return existing;
-    const entry = registeredBackend(options.backend ?? this.backend);
-    return this.#add(streamId, storeName, entry.createStore(this.#storeConfig(entry, streamId, storeName, options)));
+    return this.#create('plain', streamId, storeName, options, undefined);
   }
 
   /**
-   * Register a windowed store (spec §5).
+   * Register a windowed store.
    * @param streamId - the stream it belongs to, or `null`
    * @param storeName - the store name (e.g. `tumbling_window_60000_sum`)
    * @param options - another backend; no changelog
    * @returns the store (its transactions are `WindowedPartitionTransaction`s)
    * @throws StoreAlreadyRegisteredError when the name is taken for this stream
-   * @throws StoreKindNotSupportedError when windowed state is not available in this build
    */
   registerWindowedStore(streamId: string | null, storeName: string, options: RegisterStoreOptions = {}): WindowedStore {
     return this.#registerKind('windowed', streamId, storeName, options, undefined) as WindowedStore;
   }
 
   /**
-   * Register a timestamped store (spec §6).
+   * Register a timestamped store.
    * @param streamId - the stream it belongs to, or `null`
    * @param storeName - the store name (e.g. `join`)
    * @param options - grace period, duplicates, another backend, no changelog
    * @returns the store (its transactions are `TimestampedPartitionTransaction`s)
    * @throws StoreAlreadyRegisteredError when the name is taken for this stream
-   * @throws StoreKindNotSupportedError when timestamped state is not available in this build
    */
   registerTimestampedStore(
     streamId: string | null,
@@ -320,22 +315,20 @@ export class StateStoreManager {
     options: RegisterStoreOptions,
     kindOptions: unknown,
   ): Store {
-    const kind = getStoreKind(kindName);
-    if (kind === undefined) {
-      throw new StoreKindNotSupportedError(
-        `${kindName === 'windowed' ? 'Windowed' : 'Timestamped'} stores are not yet supported in this build of streamstate; use registerStore() for plain key/value state.`,
-      );
-    }
     if (this.#stores.get(streamId)?.has(storeName)) {
       throw new StoreAlreadyRegisteredError(
         `Store "${storeName}" (stream_id "${streamId}") is already registered. This window range and type combination already exists; give the ${kindName} operation a unique name.`,
       );
     }
-    const entry = registeredBackend(options.backend ?? this.backend);
-    const config = this.#storeConfig(entry, streamId, storeName, options);
-    const store = this.#add(streamId, storeName, kind.create(entry.storeBackend, config, kindOptions));
+    const store = this.#create(kindName, streamId, storeName, options, kindOptions);
     this.#kinds.set(store, kindName);
     return store;
+  }
+
+  #create(kind: StoreKindName, streamId: string | null, storeName: string, options: RegisterStoreOptions, kindOptions: unknown): Store {
+    const row = registeredBackend(options.backend ?? this.backend);
+    const config = this.#storeConfig(row, streamId, storeName, options);
+    return this.#add(streamId, storeName, new row[kind](config, kindOptions as TimestampedStoreKindOptions));
   }
 
   #getKind(kindName: StoreKindName, streamId: string | null, storeName: string): Store {
@@ -358,7 +351,7 @@ export class StateStoreManager {
     return store;
   }
 
-  #storeConfig(entry: RegisteredStoreBackend, streamId: string | null, storeName: string, options: RegisterStoreOptions): StoreConfig {
+  #storeConfig(entry: StoreRow, streamId: string | null, storeName: string, options: RegisterStoreOptions): StoreConfig {
     assertPathSafeName(storeName, 'store name');
     if (streamId !== null) assertPathSafeName(streamId, 'stream id');
     const manager = this.#options;
@@ -408,8 +401,8 @@ export class StateStoreManager {
   }
 }
 
-function registeredBackend(name: BackendName): RegisteredStoreBackend {
-  const entry = getStoreBackend(name);
+function registeredBackend(name: BackendName): StoreRow {
+  const entry = Object.hasOwn(STORES, name) ? STORES[name] : undefined;
   if (entry === undefined) {
     throw new InvalidOptionsError(
       `The "${String(name)}" backend is not available for state stores; use "rocksdb", "slatedb" or "memory".`,

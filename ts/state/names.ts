@@ -1,6 +1,6 @@
 /**
  * Rules for the names the state layer turns into paths and key spaces: store names and stream ids
- * (directory names, spec §8.2) and column family names.
+ * (directory names) and column family names.
  *
  * @module
  */
@@ -12,7 +12,6 @@ const UNSAFE_IN_PATH = /[/\\\0<>:"|?*]/;
 
 /**
  * Check a store name or stream id, which become directory names.
- * @param name - the name
  * @param what - `'store name'` or `'stream id'`, for the message
  * @throws InvalidStoreNameError when it is empty, `.` or `..`, longer than 200 characters, or has a
  *   path separator, NUL or one of `<>:"|?*`
@@ -27,7 +26,6 @@ export function assertPathSafeName(name: unknown, what: 'store name' | 'stream i
 
 /**
  * Check a column family name.
- * @param name - the name
  * @throws InvalidColumnFamilyNameError unless it is 1-200 characters of `[A-Za-z0-9_.-]`
  */
 export function assertColumnFamilyName(name: unknown): asserts name is string {

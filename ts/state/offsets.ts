@@ -1,6 +1,6 @@
 /**
  * Offsets in the state layer: the checks on offset arguments, and the rule recovery uses to decide
- * whether a changelog message is applied or skipped (spec §10.3).
+ * whether a changelog message is applied or skipped.
  *
  * @module
  */

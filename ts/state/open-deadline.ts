@@ -1,5 +1,5 @@
 /**
- * `OpenDeadline` (spec §8.2): a time limit for opening partitions during one rebalance, shared by
+ * `OpenDeadline`: a time limit for opening partitions during one rebalance, shared by
  * every open retry loop. Armed when an assignment starts, disarmed when it ends; while armed, an
  * open gives up retrying once the deadline has passed or the next wait would cross it.
  *

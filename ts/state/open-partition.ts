@@ -1,5 +1,5 @@
 /**
- * Opening a partition database (spec §8.2): retry with backoff while another opener holds the
+ * Opening a partition database: retry with backoff while another opener holds the
  * lock, and recreate a corrupted database when the store can rebuild it from its changelog.
  *
  * @module

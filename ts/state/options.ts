@@ -1,17 +1,22 @@
 /**
  * Store options: the fields every backend's stores share (serializer, open retries, corruption
- * handling), `RocksDBOptions` (spec §8.8, camelCased) and `SlateDBOptions`. Options are validated once, when a
+ * handling), `RocksDBOptions` (camelCased) and `SlateDBOptions`. Options are validated once, when a
  * store is made, and frozen; an unknown field or a wrong type is an {@link InvalidOptionsError}.
  *
  * @module
  */
-import type { SlateDbSettings } from '../engine/slatedb.js';
-import { checkObjectStoreLocationOptions, parseObjectStoreLocation, type ObjectStoreLocationOptions } from '../object-stores/location.js';
-import { OBJECT_STORE_METHODS, type ObjectStore } from '../object-stores/object-store.js';
-import { leaseTimingProblem } from '../backends/slatedb/slatedb-settings.js';
+import { ROCKSDB_COMPRESSIONS, type RocksDbCompression, type RocksDbSettings } from '../backends/rocksdb/rocksdb-settings.js';
+import {
+  checkObjectStoreLocationOptions,
+  DEFAULT_LOCK_TTL_MS,
+  defaultLockRenewIntervalMs,
+  leaseTimingProblem,
+  objectStoreProblem,
+  withRedactedPrinting,
+  type SlateDbBackendSettings,
+} from '../backends/slatedb/slatedb-settings.js';
 import { InvalidOptionsError } from './errors.js';
 import { dumps as jsonDumps, loads as jsonLoads, type Dumps, type Loads } from './serialization.js';
-import { withRedactedPrinting } from '../object-stores/redact.js';
 
 /** Options every store has, whatever its backend. */
 export interface StoreOptions {
@@ -44,39 +49,16 @@ export interface ResolvedStoreOptions {
   readonly onCorruptedRecreate: boolean;
 }
 
-/** RocksDB compression algorithms. */
-export type RocksDBCompressionType = 'none' | 'snappy' | 'zlib' | 'bz2' | 'lz4' | 'lz4hc' | 'zstd';
+/** RocksDB compression algorithms (the RocksDB backend's {@link RocksDbCompression}). */
+export type RocksDBCompressionType = RocksDbCompression;
 
-/** RocksDB tuning, passed to the RocksDB backend as open settings (spec §8.8). */
-export interface RocksDBTuning {
-  /** Memtable size in bytes. Default 64 MiB. */
-  writeBufferSize?: number;
-  /** SST target size in bytes. Default 64 MiB. */
-  targetFileSizeBase?: number;
-  /** Most memtables. Default 3. */
-  maxWriteBufferNumber?: number;
-  /** LRU block cache size in bytes. Default 128 MiB. */
-  blockCacheSize?: number;
-  /** Bloom filter bits per key. Default 10. */
-  bloomFilterBitsPerKey?: number;
-  /** Pipelined writes. Default false. */
-  enablePipelinedWrite?: boolean;
-  /** Compression. Default `'lz4'`. */
-  compressionType?: RocksDBCompressionType;
-  /** Directory of the write-ahead log; default beside the data. */
-  walDir?: string;
-  /** Most total WAL size in bytes. Default 128 MiB. */
-  maxTotalWalSize?: number;
-  /** Directory of RocksDB's info log; default beside the data. */
-  dbLogDir?: string;
-  /** fsync instead of fdatasync. Default true. */
-  useFsync?: boolean;
-  /** TTL sweep budget per flush. Default 10000. */
+/**
+ * RocksDB tuning: the RocksDB backend's settings ({@link RocksDbSettings}, named after Quix's
+ * `RocksDBOptions`; each says whether the addon applies it), passed to it as open settings.
+ */
+export interface RocksDBTuning extends Omit<RocksDbSettings, 'synchronousReads'> {
+  /** TTL sweep budget per flush, kept for Quix's option set (streamstate has no TTL state). Default 10000. */
   maxEvictionsPerFlush?: number;
-  /** Sync the write-ahead log on every flushed batch; the backend's default (false) when omitted. */
-  syncWrites?: boolean;
-  /** Raw options for the native addon's `open()`, applied after the mapped ones. */
-  addonOptions?: Record<string, unknown>;
 }
 
 /** Options of RocksDB stores: {@link StoreOptions} plus {@link RocksDBTuning}. */
@@ -112,7 +94,6 @@ const positiveInteger: Check = (value) => typeof value === 'number' && Number.is
 const isBoolean: Check = (value) => typeof value === 'boolean';
 const isFunction: Check = (value) => typeof value === 'function';
 const nonEmptyString: Check = (value) => typeof value === 'string' && value.length > 0;
-const COMPRESSION_TYPES: readonly RocksDBCompressionType[] = ['none', 'snappy', 'zlib', 'bz2', 'lz4', 'lz4hc', 'zstd'];
 
 /** The rules of the {@link StoreOptions} fields, for backends that extend them. */
 export const STORE_OPTION_RULES: Readonly<Record<keyof StoreOptions, OptionRule>> = {
@@ -135,8 +116,8 @@ const ROCKSDB_RULES: Readonly<Record<keyof RocksDBTuning, OptionRule>> = {
   bloomFilterBitsPerKey: { check: nonNegativeInteger, expected: 'a non-negative integer', fallback: 10 },
   enablePipelinedWrite: { check: isBoolean, expected: 'a boolean', fallback: false },
   compressionType: {
-    check: (value) => COMPRESSION_TYPES.includes(value as RocksDBCompressionType),
-    expected: `one of ${COMPRESSION_TYPES.map((name) => `'${name}'`).join(', ')}`,
+    check: (value) => ROCKSDB_COMPRESSIONS.includes(value as RocksDBCompressionType),
+    expected: `one of ${ROCKSDB_COMPRESSIONS.map((name) => `'${name}'`).join(', ')}`,
     fallback: 'lz4',
   },
   walDir: { check: nonEmptyString, expected: 'a directory path', fallback: undefined },
@@ -156,76 +137,33 @@ const ROCKSDB_RULES: Readonly<Record<keyof RocksDBTuning, OptionRule>> = {
 export const ROCKSDB_TUNING_FIELDS: readonly (keyof RocksDBTuning)[] = Object.freeze(Object.keys(ROCKSDB_RULES) as (keyof RocksDBTuning)[]);
 
 /**
- * SlateDB tuning, passed to the SlateDB backend as open settings. Every field is optional.
+ * SlateDB tuning: the SlateDB backend's settings ({@link SlateDbBackendSettings}) but `root`, which
+ * is the store's state directory. With an `objectStore`, a partition's objects are under
+ * `<store name>/<stream id>/<partition>/`; without one, local files in the state directory (or the
+ * store a location-style `stateDir` such as `s3://bucket/state` names).
  */
-export interface SlateDBTuning {
-  /**
-   * Where partitions live: an {@link ObjectStore} instance, or a location string: `file:///dir`,
-   * `memory://` (a new store, one per store object), `memory://name` (the process-wide store
-   * `name`), `s3://bucket/prefix`. A partition's objects are then under
-   * `<store name>/<stream id>/<partition>/` (its path relative to the state directory).
-   * Default: local files in the state directory, at `<stateDir>/<groupId>/<store>/<stream>/<partition>`
-   * (or the store a location-style `stateDir` such as `s3://bucket/state` names).
-   */
-  objectStore?: ObjectStore | string;
-  /** Options for a location string: `{ s3: { clientConfig } }` or `{ file: { fs, fsync } }`. */
-  objectStoreOptions?: ObjectStoreLocationOptions;
-  /**
-   * A flushed transaction is in object storage when `flush()` resolves (`true`, the default).
-   * `false` resolves once SlateDB has it in memory: faster, and a crash loses what was flushed in
-   * the last SlateDB `flushInterval` (100 ms by default), which recovery replays from the changelog.
-   */
-  awaitDurable?: boolean;
-  /**
-   * How long a partition's exclusive lease lives without renewal, in ms: 1 000 (1 s) to 86 400 000
-   * (1 day). Default 10 000. A killed process's partitions can be opened elsewhere this long after it died.
-   */
-  lockTtlMs?: number;
-  /** How often the lease is renewed, in ms: 100 to `lockTtlMs / 2`. Default `lockTtlMs / 3`. */
-  lockRenewIntervalMs?: number;
-  /**
-   * SlateDB settings passed through to the engine, e.g. `{ flushInterval: 100, l0SstSizeBytes:
-   * 4194304, compressionCodec: 'lz4' }` (SlateDB's names, camelCase or snake_case; durations in ms
-   * or as SlateDB strings). Default: SlateDB's defaults (wasm build). Unknown names fail at open.
-   */
-  settings?: SlateDbSettings;
-}
+export interface SlateDBTuning extends Omit<SlateDbBackendSettings, 'root'> {}
 
 /** Options of SlateDB stores: {@link StoreOptions} plus {@link SlateDBTuning}. */
 export interface SlateDBOptions extends StoreOptions, SlateDBTuning {}
 
 /** {@link SlateDBOptions} with every field set (except `objectStore`, `objectStoreOptions`, `settings`). */
-export interface ResolvedSlateDBOptions extends ResolvedStoreOptions {
-  /** @see SlateDBTuning.objectStore */
-  readonly objectStore?: ObjectStore | string;
-  /** @see SlateDBTuning.objectStoreOptions */
-  readonly objectStoreOptions?: ObjectStoreLocationOptions;
-  /** @see SlateDBTuning.awaitDurable */
-  readonly awaitDurable: boolean;
-  /** @see SlateDBTuning.lockTtlMs */
-  readonly lockTtlMs: number;
-  /** @see SlateDBTuning.lockRenewIntervalMs */
-  readonly lockRenewIntervalMs: number;
-  /** @see SlateDBTuning.settings */
-  readonly settings?: SlateDbSettings;
-}
+export interface ResolvedSlateDBOptions
+  extends ResolvedStoreOptions,
+    Readonly<Pick<SlateDBTuning, 'objectStore' | 'objectStoreOptions' | 'settings'>>,
+    Readonly<Required<Pick<SlateDBTuning, 'awaitDurable' | 'lockTtlMs' | 'lockRenewIntervalMs'>>> {}
 
 const isPlainObject: Check = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
 const positiveMilliseconds: Check = (value) => typeof value === 'number' && Number.isFinite(value) && value > 0;
 
 const SLATEDB_RULES: Readonly<Record<keyof SlateDBTuning, OptionRule>> = {
   objectStore: {
-    check: (value) =>
-      typeof value === 'string'
-        ? locationProblem(value) === undefined
-        : typeof value === 'object' &&
-          value !== null &&
-          OBJECT_STORE_METHODS.every((method) => typeof (value as Record<string, unknown>)[method] === 'function'),
-    expected: `an ObjectStore (with ${OBJECT_STORE_METHODS.join(', ')}) or a location: file:///dir, memory://, memory://name, s3://bucket/prefix`,
+    check: (value) => objectStoreProblem(value) === undefined,
+    expected: 'an ObjectStore (with put, get, head, list, delete, copy) or a location: file:///dir, memory://, memory://name, s3://bucket/prefix',
     fallback: undefined,
     problem: (value) =>
       typeof value === 'string'
-        ? `must be an ObjectStore or a valid location, and this location is not usable: ${locationProblem(value)}`
+        ? `must be an ObjectStore or a valid location, and this location is not usable: ${objectStoreProblem(value)}`
         : undefined,
   },
   objectStoreOptions: {
@@ -235,23 +173,13 @@ const SLATEDB_RULES: Readonly<Record<keyof SlateDBTuning, OptionRule>> = {
     problem: (value) => checkObjectStoreLocationOptions(value),
   },
   awaitDurable: { check: isBoolean, expected: 'a boolean', fallback: true },
-  lockTtlMs: { check: positiveMilliseconds, expected: 'a positive number of milliseconds', fallback: 10_000 },
+  lockTtlMs: { check: positiveMilliseconds, expected: 'a positive number of milliseconds', fallback: DEFAULT_LOCK_TTL_MS },
   lockRenewIntervalMs: { check: positiveMilliseconds, expected: 'a positive number of milliseconds', fallback: undefined },
   settings: { check: isPlainObject, expected: 'an object of SlateDB settings such as { flushInterval: 100 }', fallback: undefined },
 };
 
 /** The names of the SlateDB tuning fields, which the SlateDB backend receives as open settings. */
 export const SLATEDB_TUNING_FIELDS: readonly (keyof SlateDBTuning)[] = Object.freeze(Object.keys(SLATEDB_RULES) as (keyof SlateDBTuning)[]);
-
-/** What is wrong with a location string (parsed only: no store is made), or `undefined`. */
-function locationProblem(location: string): string | undefined {
-  try {
-    parseObjectStoreLocation(location);
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  }
-}
 
 /**
  * Validate store options and fill in the defaults.
@@ -265,7 +193,7 @@ export function resolveStoreOptions(options: StoreOptions | undefined, label = '
 }
 
 /**
- * Validate RocksDB options and fill in the defaults (spec §8.8).
+ * Validate RocksDB options and fill in the defaults.
  * @param options - the options (omitted: all defaults)
  * @param label - what they are, for messages
  * @returns frozen options with every field set
@@ -285,7 +213,7 @@ export function resolveRocksDBOptions(options: RocksDBOptions | undefined, label
 export function resolveSlateDBOptions(options: SlateDBOptions | undefined, label = 'slatedbOptions'): ResolvedSlateDBOptions {
   const resolved = withPrivateObjectStoreOptions(resolveOptions(options, { ...STORE_OPTION_RULES, ...SLATEDB_RULES }, label));
   const lockTtlMs = resolved.lockTtlMs as number;
-  const lockRenewIntervalMs = (resolved.lockRenewIntervalMs as number | undefined) ?? lockTtlMs / 3;
+  const lockRenewIntervalMs = (resolved.lockRenewIntervalMs as number | undefined) ?? defaultLockRenewIntervalMs(lockTtlMs);
   const leaseProblem = leaseTimingProblem(lockTtlMs, lockRenewIntervalMs, `${label}.`);
   if (leaseProblem !== undefined) throw new InvalidOptionsError(`${leaseProblem}.`);
   return Object.freeze({ ...resolved, lockRenewIntervalMs }) as unknown as ResolvedSlateDBOptions;
@@ -299,7 +227,6 @@ function withPrivateObjectStoreOptions(resolved: Readonly<Record<string, unknown
 
 /**
  * Validate options against rules (for backends adding their own fields to {@link StoreOptions}).
- * @param options - the options
  * @param rules - per field: a check, the expected form (for messages) and the default
  * @param label - what they are, for messages
  * @returns a frozen object with every field of `rules` (fields whose default is `undefined` only when given)

@@ -1,5 +1,5 @@
 /**
- * `StorePartition` (spec §8): one partition of one store, held in one backend database. Point
+ * `StorePartition`: one partition of one store, held in one backend database. Point
  * reads, range iteration, the atomic write of a transaction with its changelog offset, and the
  * apply step of changelog recovery. Written once over the Backend contract, for every backend.
  *
@@ -188,7 +188,7 @@ export class StorePartition {
 
   /**
    * Write a transaction's cache in one atomic batch: its updates and deletes, then (when given)
-   * `__changelog_offset__ = u64(changelogOffset)` in `__metadata__` (spec §8.3).
+   * `__changelog_offset__ = u64(changelogOffset)` in `__metadata__`.
    * @param cache - the updates and deletes
    * @param changelogOffset - the changelog offset to store
    */
@@ -229,7 +229,7 @@ export class StorePartition {
   }
 
   /**
-   * Apply one changelog message (spec §10.3, §8.6), idempotently. The message is applied when it
+   * Apply one changelog message, idempotently. The message is applied when it
    * carries no processed offsets or when every source offset in them is below the committed offset
    * of its topic (a topic missing from `committedOffsets` counts as nothing committed: skipped);
    * otherwise it is skipped. Applied: its put (an empty value is a value) or delete, with the

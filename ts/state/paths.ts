@@ -1,5 +1,5 @@
 /**
- * Partition paths (spec §8.2): `<stateDir>/<groupId>/<storeName>/<streamId>/<partition>`, the
+ * Partition paths: `<stateDir>/<groupId>/<storeName>/<streamId>/<partition>`, the
  * stream level omitted when there is no stream id. Pure string work with `/`, so it runs where
  * there is no `node:path` (the paths of the memory and SlateDB backends are names, not files).
  *

@@ -1,5 +1,5 @@
 /**
- * Values, keys and prefixes as bytes (spec §3.1, §3.2).
+ * Values, keys and prefixes as bytes.
  *
  * A stored key is `P ‖ SEP ‖ K` when the prefix `P` is non-empty and just `K` when it is empty,
  * where `K` is the key itself if it is bytes and `dumps(key)` otherwise; a prefix is likewise bytes
@@ -24,7 +24,6 @@ export const loads: Loads = jsonLoads;
 
 /**
  * Serialize a value for storage.
- * @param value - the value
  * @param serialize - the store's `dumps`
  * @returns the bytes
  * @throws StateSerializationError when `serialize` throws or does not return a `Uint8Array`

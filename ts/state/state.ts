@@ -1,5 +1,5 @@
 /**
- * `State` (spec §4.9): the key/value view user code gets, bound to one transaction and one prefix
+ * `State`: the key/value view user code gets, bound to one transaction and one prefix
  * (normally the message key). It owns nothing and delegates every call to its transaction.
  *
  * @module
@@ -25,7 +25,6 @@ export interface State {
   get<T = unknown>(key: unknown, defaultValue?: undefined): Promise<T | undefined>;
   get<T>(key: unknown, defaultValue: T): Promise<T>;
   /**
-   * @param keys - keys
    * @param defaultValue - returned for each missing key
    * @returns the values, aligned with `keys` (read in one database round trip); typed like
    *   {@link State.get}: `T[]` with a default, `(T | undefined)[]` without
@@ -68,7 +67,6 @@ export class TransactionState implements State {
 
   /**
    * Use `transaction.asState(prefix)`.
-   * @param transaction - the transaction
    * @param prefix - the prefix bytes
    */
   constructor(transaction: PartitionTransaction, prefix: Uint8Array) {

@@ -1,16 +1,44 @@
 /**
- * `StoreBackend`: what a store needs to know about the backend its partitions live in — how to get
- * the {@link Backend}, how to check its options and turn them into open settings, which errors a
- * failed open ends with, and whether partitions are directories under the state directory.
- *
- * One value per backend (`memoryStoreBackend`, `rocksdbStoreBackend`; a SlateDB one is a few lines
- * more) makes every store kind (plain, windowed, timestamped) run on every backend.
+ * `StoreBackend`: what a store needs to know about the backend its partitions live in, and the
+ * three of them (memory, RocksDB, SlateDB). The store classes of each backend and kind are in
+ * `stores.ts`.
  *
  * @module
  */
 import type { Backend, BackendName } from '../backends/backend.js';
+import { memoryBackend, MEMORY_LOCKED } from '../backends/memory/index.js';
+import { rocksDbBackend } from '../backends/rocksdb/index.js';
+import { SlateDbBackend } from '../backends/slatedb/index.js';
+import { RocksDBCorruptedError, RocksDBLockError, SlateDBCorruptedError, SlateDBLockError, StoreCorruptedError, StoreLockError } from '../errors.js';
+import type { Logger } from '../logging.js';
+import { RocksDBOpenAborted, SlateDBOpenAborted, StoreOpenAborted } from './errors.js';
+import type { ObjectStore } from '../object-stores/object-store.js';
+import { printableLocation } from '../object-stores/location.js';
+import { S3ObjectStore } from '../object-stores/s3.js';
 import type { StoreBackendErrors } from './open-partition.js';
-import type { ResolvedStoreOptions, StoreOptions } from './options.js';
+import {
+  resolveRocksDBOptions,
+  resolveSlateDBOptions,
+  resolveStoreOptions,
+  ROCKSDB_TUNING_FIELDS,
+  SLATEDB_TUNING_FIELDS,
+  type ResolvedRocksDBOptions,
+  type ResolvedSlateDBOptions,
+  type ResolvedStoreOptions,
+  type RocksDBOptions,
+  type SlateDBOptions,
+  type StoreOptions,
+} from './options.js';
+
+/** The store a backend is loaded for. */
+export interface StoreBackendContext<R extends ResolvedStoreOptions = ResolvedStoreOptions> {
+  /** The directory the store lives under. */
+  readonly stateDir: string;
+  /** The store's resolved options. */
+  readonly options: R;
+  /** The store's logger, if it was given one. */
+  readonly logger?: Logger | undefined;
+}
 
 /** How stores use one backend. `O`: the options users give; `R`: the resolved options. */
 export interface StoreBackend<O extends StoreOptions = StoreOptions, R extends ResolvedStoreOptions = ResolvedStoreOptions> {
@@ -23,8 +51,11 @@ export interface StoreBackend<O extends StoreOptions = StoreOptions, R extends R
   readonly localDirectory: boolean;
   /** The errors a failed open ends with. */
   readonly errors: StoreBackendErrors;
-  /** @returns the backend (loaded lazily, so runtimes without it never import it) */
-  loadBackend(): Promise<Backend>;
+  /**
+   * @param store - the store the backend is for (called once per store)
+   * @returns the backend (loaded lazily, so runtimes without it never import it)
+   */
+  loadBackend(store: StoreBackendContext<R>): Promise<Backend>;
   /**
    * @param options - the options users gave (omitted: defaults)
    * @returns validated, frozen options with defaults filled in
@@ -33,14 +64,101 @@ export interface StoreBackend<O extends StoreOptions = StoreOptions, R extends R
   resolveOptions(options: O | undefined): R;
   /**
    * @param options - resolved options
+   * @param stateDir - the store's state directory
    * @returns the backend-specific `settings` of `backend.open`
    */
-  openSettings(options: R): Record<string, unknown>;
+  openSettings(options: R, stateDir: string): Record<string, unknown>;
   /**
    * Where a partition path really lives, for log lines, when that is not the path itself (a
    * SlateDB store on an explicit object store: `s3://bucket/prefix/<store>/<stream>/<partition>`).
    * @param path - the partition path
+   * @param stateDir - the store's state directory
+   * @param options - resolved options
    * @returns the location to print
    */
-  describePath?(path: string): string;
+  describePath?(path: string, stateDir: string, options: R): string;
+}
+
+/** Options of memory stores: the shared {@link StoreOptions}. */
+export type MemoryOptions = StoreOptions;
+
+/**
+ * Memory: partitions live in the process-wide memory backend under their path, so a revoked and
+ * reassigned partition finds its data again while the process lives.
+ */
+export const memoryStoreBackend: StoreBackend<MemoryOptions, ResolvedStoreOptions> = Object.freeze({
+  name: 'memory',
+  localDirectory: false,
+  errors: {
+    lock: (path: string, message: string, options: { cause: unknown }) => new StoreLockError(path, message, { ...options, code: MEMORY_LOCKED }),
+    corrupted: (path: string, message: string, options: { cause: unknown }) => new StoreCorruptedError(path, message, options),
+    openAborted: (path: string, message: string) => new StoreOpenAborted(path, message),
+  },
+  loadBackend: async () => memoryBackend,
+  resolveOptions: (options: MemoryOptions | undefined) => resolveStoreOptions(options, 'memoryOptions'),
+  openSettings: () => ({}),
+});
+
+/** RocksDB: each partition is a RocksDB directory; the native addon loads when the first partition opens. */
+export const rocksDbStoreBackend: StoreBackend<RocksDBOptions, ResolvedRocksDBOptions> = Object.freeze({
+  name: 'rocksdb',
+  localDirectory: true,
+  errors: {
+    lock: (path: string, message: string, options: { cause: unknown }) => new RocksDBLockError(path, message, options),
+    corrupted: (path: string, message: string, options: { cause: unknown }) => new RocksDBCorruptedError(path, message, options),
+    openAborted: (path: string, message: string) => new RocksDBOpenAborted(path, message),
+  },
+  loadBackend: async () => rocksDbBackend,
+  resolveOptions: (options: RocksDBOptions | undefined) => resolveRocksDBOptions(options),
+  openSettings: (options: ResolvedRocksDBOptions) => pick(options, ROCKSDB_TUNING_FIELDS),
+});
+
+/**
+ * SlateDB: each partition is a SlateDB database in an object store (local files in the state
+ * directory by default), opened exclusively through a lease. Each store gets its own backend
+ * instance whose defaults are the store's options and whose root is the store's state directory,
+ * so opening, `exists` and `destroy` of a partition reach the same objects (a partition's key in
+ * an explicit object store is `<store>/<stream>/<partition>`).
+ */
+export const slateDbStoreBackend: StoreBackend<SlateDBOptions, ResolvedSlateDBOptions> = Object.freeze({
+  name: 'slatedb',
+  localDirectory: false,
+  errors: {
+    lock: (path: string, message: string, options: { cause: unknown }) => new SlateDBLockError(path, message, options),
+    corrupted: (path: string, message: string, options: { cause: unknown }) => new SlateDBCorruptedError(path, message, options),
+    openAborted: (path: string, message: string) => new SlateDBOpenAborted(path, message),
+  },
+  loadBackend: async ({ stateDir, options, logger }: StoreBackendContext<ResolvedSlateDBOptions>) =>
+    new SlateDbBackend({ ...slateDbOpenSettings(options, stateDir), ...(logger === undefined ? {} : { logger }) }),
+  resolveOptions: (options: SlateDBOptions | undefined) => resolveSlateDBOptions(options),
+  openSettings: slateDbOpenSettings,
+  describePath: (path: string, stateDir: string, options: ResolvedSlateDBOptions) => describeSlateDbPath(path, stateDir, options.objectStore),
+});
+
+/**
+ * A partition path as the location its objects are at: with an explicit object store, the store's
+ * location (`s3://bucket/prefix`, a location string as given) and the key under it (the path
+ * relative to the state directory); otherwise the path itself (a local path or a location).
+ */
+function describeSlateDbPath(path: string, stateDir: string, objectStore: ObjectStore | string | undefined): string {
+  if (objectStore === undefined) return path;
+  const key = path.startsWith(`${stateDir}/`) ? path.slice(stateDir.length + 1) : path.replace(/^\/+/, '');
+  let base: string;
+  if (typeof objectStore === 'string') base = printableLocation(objectStore).replace(/\/+$/, '');
+  else if (objectStore instanceof S3ObjectStore) base = `s3://${objectStore.bucket}${objectStore.prefix === '' ? '' : `/${objectStore.prefix.replace(/\/+$/, '')}`}`;
+  else base = `${objectStore.constructor?.name ?? 'object store'}:`;
+  return `${base}/${key}`;
+}
+
+function slateDbOpenSettings(options: ResolvedSlateDBOptions, stateDir: string): Record<string, unknown> {
+  return { ...pick(options, SLATEDB_TUNING_FIELDS), root: stateDir };
+}
+
+function pick(options: object, fields: readonly string[]): Record<string, unknown> {
+  const settings: Record<string, unknown> = {};
+  for (const field of fields) {
+    const value = (options as Record<string, unknown>)[field];
+    if (value !== undefined) settings[field] = value;
+  }
+  return settings;
 }

@@ -1,8 +1,7 @@
 /**
- * `Store` (spec §9.1): one logical store (a name within a stream) and the partitions assigned to
+ * `Store`: one logical store (a name within a stream) and the partitions assigned to
  * it, each opened in its own backend database at `<stateDir>/<storeName>/<streamId>/<partition>`.
- * Generic over the backend ({@link StoreBackend}); `RocksDBStore` and `MemoryStore` are this class
- * with their backend filled in.
+ * Generic over the backend ({@link StoreBackend}); `stores.ts` has the named class of each backend.
  *
  * Extending it: override {@link Store.createPartition} to give partitions another transaction
  * class (windowed, timestamped state).
@@ -203,9 +202,14 @@ export class Store<O extends StoreOptions = StoreOptions, R extends ResolvedStor
     });
   }
 
+  /** @returns the column families each partition has from its open (a store kind adds its own) */
+  protected columnFamilies(): readonly string[] {
+    return [DEFAULT_CF, METADATA_CF_NAME];
+  }
+
   /** @returns the backend instance (the configured one, or the store backend's default) */
   protected backend(): Promise<Backend> {
-    this.#backend ??= this.#config.backend !== undefined ? Promise.resolve(this.#config.backend) : this.storeBackend.loadBackend();
+    this.#backend ??= this.#config.backend !== undefined ? Promise.resolve(this.#config.backend) : this.storeBackend.loadBackend({ stateDir: this.stateDir, options: this.options, logger: this.#config.logger });
     return this.#backend;
   }
 
@@ -220,7 +224,7 @@ export class Store<O extends StoreOptions = StoreOptions, R extends ResolvedStor
     const db = await openPartitionDatabase({
       backend: await this.backend(),
       path,
-      openOptions: { columnFamilies: [DEFAULT_CF, METADATA_CF_NAME], settings: this.storeBackend.openSettings(this.options) },
+      openOptions: { columnFamilies: [...this.columnFamilies()], settings: this.storeBackend.openSettings(this.options, this.stateDir) },
       backendLabel: this.storeBackend.name,
       errors: this.storeBackend.errors,
       options: this.options,
@@ -228,7 +232,7 @@ export class Store<O extends StoreOptions = StoreOptions, R extends ResolvedStor
       signal: this.#config.signal,
       deadline: this.#config.openDeadline,
       logger: this.logger,
-      logContext: formatLogContext(this.name, this.streamId, partition, this.storeBackend.describePath?.(path) ?? path),
+      logContext: formatLogContext(this.name, this.streamId, partition, this.storeBackend.describePath?.(path, this.stateDir, this.options) ?? path),
     });
     return this.createPartition(db, partition, changelogProducer);
   }

@@ -1,5 +1,5 @@
 /**
- * The update cache of a transaction (spec §4.2): what it has set and deleted, per column family,
+ * The update cache of a transaction: what it has set and deleted, per column family,
  * with updates bucketed by the prefix they were written under.
  *
  * - `set` stores the value in its prefix bucket and forgets an earlier delete of the key;

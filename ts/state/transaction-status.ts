@@ -1,5 +1,5 @@
 /**
- * The status of a {@link PartitionTransaction} (spec §4.1):
+ * The status of a {@link PartitionTransaction}:
  *
  * ```
  * STARTED --prepare()--> PREPARED --flush()--> COMPLETE

@@ -1,5 +1,5 @@
 /**
- * `PartitionTransaction` (spec §4): a unit of work against one store partition. Writes go to a
+ * `PartitionTransaction`: a unit of work against one store partition. Writes go to a
  * per-transaction cache (read-your-writes); `prepare()` produces them to the changelog; `flush()`
  * writes them, with the changelog offset, in one atomic backend batch.
  *
@@ -63,7 +63,6 @@ export class PartitionTransaction {
 
   /**
    * Use `partition.begin()` (or `store.startPartitionTransaction(n)`).
-   * @param partition - the partition
    */
   constructor(partition: StorePartition) {
     this.partition = partition;
@@ -120,7 +119,6 @@ export class PartitionTransaction {
 
   /**
    * Read many values at once; keys not in the cache are read in one database round trip.
-   * @param keys - keys
    * @param prefix - prefix bytes
    * @param defaultValue - returned for each missing key
    * @param cfName - column family; default `'default'`
@@ -275,7 +273,7 @@ export class PartitionTransaction {
    * @throws StateTransactionError unless STARTED
    * @throws anything the hook or the producer throws; the transaction becomes FAILED
    *
-   * A deliberate decision, unlike spec §4.1: a failure in {@link PartitionTransaction.beforePrepare}
+   * A deliberate decision, unlike Quix: a failure in {@link PartitionTransaction.beforePrepare}
    * (the timestamped store's expiry) also makes the transaction FAILED, not just the producer's, so
    * nothing half-prepared can be flushed afterwards.
    */
@@ -392,7 +390,7 @@ export class PartitionTransaction {
   }
 
   /**
-   * Entries whose leading integer after the prefix is in `[max(start, 0), end)` (spec §4.5):
+   * Entries whose leading integer after the prefix is in `[max(start, 0), end)`:
    * keys in `[bound(prefix, start), bound(prefix, end))`, from the database and from this prefix's
    * cache bucket (the cache wins), minus keys deleted here, in key order.
    * @param start - inclusive lower integer (clamped at 0)
@@ -462,7 +460,7 @@ export class PartitionTransaction {
   }
 
   /**
-   * The next value of the partition's global counter (spec §5.2): `0` first, then one more each
+   * The next value of the partition's global counter: `0` first, then one more each
    * call; read once per transaction from `__global-counter__` and persisted by `prepare()` (a
    * `flush()` without `prepare()` loses the increments).
    * @returns the counter value
@@ -498,7 +496,6 @@ export class PartitionTransaction {
 
   /**
    * Run a write step; if it throws, the transaction becomes FAILED and the error is rethrown.
-   * @param step - the step
    */
   protected failOnError(step: () => void): void {
     try {

@@ -1,6 +1,6 @@
 /**
  * Running a callback in a transaction: the TypeScript form of the reference's context manager
- * (spec §4.8).
+ *.
  *
  * @module
  */

@@ -1,6 +1,6 @@
 /**
  * `TimeWindowProcessor`: one windowed aggregation over event time, applied message by message
- * inside a windowed transaction (spec §5.3, closing per key).
+ * inside a windowed transaction.
  *
  * For each message: the windows containing its timestamp are updated (a window whose end is at or
  * below `latest - grace` is late and skipped, `latest` being the greatest timestamp seen for the

@@ -2,7 +2,7 @@
  * Time window definitions: `tumblingWindow` and `hoppingWindow` describe the windows; an
  * aggregation method (`sum`, `count`, `min`, `max`, `mean`, `reduce`, `collect`, or `aggregate`
  * with your own) turns the definition into a {@link TimeWindowProcessor}, named after the
- * windowed store it needs (spec §1.2): `tumbling_window_<duration>_<func>`,
+ * windowed store it needs: `tumbling_window_<duration>_<func>`,
  * `hopping_window_<duration>_<step>_<func>`, each prefixed by `<name>_` when a name is given.
  *
  * ```ts

@@ -1,5 +1,5 @@
 /**
- * Which time windows an event belongs to (spec §5.3): windows of `durationMs` starting every
+ * Which time windows an event belongs to: windows of `durationMs` starting every
  * `stepMs` (tumbling: step = duration), aligned to the epoch, never starting before 0.
  *
  * @module

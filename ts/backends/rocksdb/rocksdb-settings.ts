@@ -1,6 +1,6 @@
 /**
  * RocksDB tuning (the `settings` of {@link Backend.open} for the RocksDB backend), named after Quix's
- * `RocksDBOptions` (spec §8.8), and how each maps onto what the `@nxtedition/rocksdb` addon exposes.
+ * `RocksDBOptions`, and how each maps onto what the `@nxtedition/rocksdb` addon exposes.
  *
  * The addon does not expose every RocksDB option. Settings it cannot express are accepted (so one
  * options object serves every backend) and have no effect; each says so below and in
@@ -12,9 +12,10 @@ import { BackendInvalidArgumentError } from '../errors.js';
 import type { AddonColumnOptions } from './rocksdb-addon.js';
 
 /** The compression names Quix accepts. */
-export type RocksDbCompression = 'none' | 'snappy' | 'zlib' | 'bz2' | 'lz4' | 'lz4hc' | 'zstd';
+export const ROCKSDB_COMPRESSIONS = Object.freeze(['none', 'snappy', 'zlib', 'bz2', 'lz4', 'lz4hc', 'zstd'] as const);
 
-const COMPRESSIONS: readonly RocksDbCompression[] = ['none', 'snappy', 'zlib', 'bz2', 'lz4', 'lz4hc', 'zstd'];
+/** One of {@link ROCKSDB_COMPRESSIONS}. */
+export type RocksDbCompression = (typeof ROCKSDB_COMPRESSIONS)[number];
 
 /** RocksDB settings. Every field is optional; the defaults are Quix's where the addon can apply them. */
 export interface RocksDbSettings {
@@ -87,9 +88,9 @@ export function toAddonOptions(settings: Record<string, unknown> = {}): AddonSet
   }
   const bloomBits = nonNegativeInteger(settings, 'bloomFilterBitsPerKey', 10);
   const compressionType = settings.compressionType ?? 'lz4';
-  if (!COMPRESSIONS.includes(compressionType as RocksDbCompression)) {
+  if (!ROCKSDB_COMPRESSIONS.includes(compressionType as RocksDbCompression)) {
     throw new BackendInvalidArgumentError(
-      `compressionType must be one of ${COMPRESSIONS.join(', ')}; got ${String(compressionType)}.`,
+      `compressionType must be one of ${ROCKSDB_COMPRESSIONS.join(', ')}; got ${String(compressionType)}.`,
     );
   }
   const addonOptions = settings.addonOptions ?? {};

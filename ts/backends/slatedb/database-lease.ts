@@ -35,6 +35,27 @@ export interface LeaseRecord {
   readonly renewals: number;
 }
 
+/** Time as a lease sees it: the seam that lets tests move time without sleeping. */
+export interface LeaseClock {
+  /** Wall-clock time, in ms since the epoch. */
+  now(): number;
+  /**
+   * Call `tick` every `ms` until the returned function is called; must not keep the process alive.
+   * @returns stops the ticks
+   */
+  every(ms: number, tick: () => void): () => void;
+}
+
+/** The real clock: `Date.now` and an unref'd `setInterval`. */
+export const systemLeaseClock: LeaseClock = Object.freeze({
+  now: () => Date.now(),
+  every: (ms: number, tick: () => void) => {
+    const timer = setInterval(tick, ms);
+    (timer as { unref?: () => void }).unref?.();
+    return () => clearInterval(timer);
+  },
+});
+
 /** What {@link DatabaseLease.acquire} needs. */
 export interface LeaseRequest {
   /** The store holding the database. */
@@ -49,6 +70,8 @@ export interface LeaseRequest {
   renewIntervalMs: number;
   /** Where takeovers and losses are logged. */
   logger: Logger;
+  /** Time; default {@link systemLeaseClock}. */
+  clock?: LeaseClock;
 }
 
 /**
@@ -74,11 +97,13 @@ export class DatabaseLease {
   #renewing: Promise<void> | undefined;
   /** What the last renewal did: how long it took, and its failure when it failed. */
   #lastRenewal: { tookMs: number; error?: unknown } | undefined;
-  #timer: ReturnType<typeof setInterval> | undefined;
+  readonly #clock: LeaseClock;
+  #stopTicks: (() => void) | undefined;
   #released = false;
 
   private constructor(request: LeaseRequest, record: LeaseRecord, etag: string) {
     this.#request = request;
+    this.#clock = request.clock ?? systemLeaseClock;
     this.#owner = record.owner;
     this.#etag = etag;
     this.#expiresAt = record.expiresAt;
@@ -96,9 +121,10 @@ export class DatabaseLease {
    */
   static async acquire(request: LeaseRequest): Promise<DatabaseLease> {
     const { store, key, path, ttlMs } = request;
+    const clock = request.clock ?? systemLeaseClock;
     const owner = randomOwner();
     for (let round = 0; round < ACQUIRE_ROUNDS; round++) {
-      const record: LeaseRecord = { owner, holder: describeHolder(), expiresAt: Date.now() + ttlMs, renewals: 0 };
+      const record: LeaseRecord = { owner, holder: describeHolder(), expiresAt: clock.now() + ttlMs, renewals: 0 };
       try {
         const version = await store.put(key, encodeRecord(record), { mode: 'create' });
         return DatabaseLease.#held(request, record, version.etag);
@@ -113,7 +139,7 @@ export class DatabaseLease {
       });
       if (current === undefined) continue; // released meanwhile: create again
       const { holder, expiresAt, etag } = current;
-      const now = Date.now();
+      const now = clock.now();
       if (expiresAt > now) {
         throw new SlateDBLockError(
           path,
@@ -167,12 +193,12 @@ export class DatabaseLease {
    */
   async assertHeld(): Promise<void> {
     if (this.#lost !== undefined) throw this.#lost;
-    if (this.#expiresAt - Date.now() < this.#request.renewIntervalMs) {
+    if (this.#expiresAt - this.#clock.now() < this.#request.renewIntervalMs) {
       await this.#renewOnce();
       if (this.#lost !== undefined) throw this.#lost;
       // The renewal failed for a passing reason: writing now could finish after the lease expired
       // and a contender took it over, so refuse this write (the next one retries the renewal).
-      const left = this.#expiresAt - Date.now();
+      const left = this.#expiresAt - this.#clock.now();
       if (left < this.#request.renewIntervalMs) {
         const last = this.#lastRenewal;
         const leftText = left > 0 ? `${Math.round(left)} ms of it are left` : 'it has expired';
@@ -219,7 +245,7 @@ export class DatabaseLease {
     this.#released = true;
     this.#stopRenewing();
     await this.#renewing?.catch(() => undefined);
-    if (this.#lost !== undefined || this.#expiresAt - Date.now() < this.#request.renewIntervalMs) return;
+    if (this.#lost !== undefined || this.#expiresAt - this.#clock.now() < this.#request.renewIntervalMs) return;
     const { store, key, path, logger } = this.#request;
     try {
       const current = await store.head(key);
@@ -232,14 +258,12 @@ export class DatabaseLease {
   }
 
   #startRenewing(): void {
-    this.#timer = setInterval(() => void this.#renewOnce(), this.#request.renewIntervalMs);
-    // A forgotten handle should not keep the process alive by itself.
-    (this.#timer as { unref?: () => void }).unref?.();
+    this.#stopTicks = this.#clock.every(this.#request.renewIntervalMs, () => void this.#renewOnce());
   }
 
   #stopRenewing(): void {
-    if (this.#timer !== undefined) clearInterval(this.#timer);
-    this.#timer = undefined;
+    this.#stopTicks?.();
+    this.#stopTicks = undefined;
   }
 
   /** One renewal at a time; concurrent callers share it. */
@@ -256,7 +280,7 @@ export class DatabaseLease {
     const record: LeaseRecord = {
       owner: this.#owner,
       holder: describeHolder(),
-      expiresAt: Date.now() + ttlMs,
+      expiresAt: this.#clock.now() + ttlMs,
       renewals: this.#renewals + 1,
     };
     const started = performance.now();
@@ -270,7 +294,7 @@ export class DatabaseLease {
       this.#lastRenewal = { tookMs: performance.now() - started, error };
       if (isStoreError(error, 'Precondition') || isStoreError(error, 'NotFound')) {
         this.#lose('another opener replaced or deleted the lease object', error);
-      } else if (Date.now() >= this.#expiresAt) {
+      } else if (this.#clock.now() >= this.#expiresAt) {
         this.#lose(`it expired while renewals failed: ${String(error)}`, error);
       } else {
         logger.warn(`Could not renew the lease of the SlateDB database at "${path}" (${String(error)}); retrying.`);

@@ -8,7 +8,10 @@
  */
 import type { SlateDbSettings } from '../../engine/slatedb.js';
 import { checkObjectStoreLocationOptions, parseObjectStoreLocation, type ObjectStoreLocationOptions } from '../../object-stores/location.js';
-import { assertObjectStore, type ObjectStore } from '../../object-stores/object-store.js';
+
+export { checkObjectStoreLocationOptions, withRedactedPrinting, type ObjectStoreLocationOptions, type SlateDbSettings };
+import { OBJECT_STORE_METHODS, type ObjectStore } from '../../object-stores/object-store.js';
+import { withRedactedPrinting } from '../../object-stores/redact.js';
 import { BackendInvalidArgumentError } from '../errors.js';
 
 /** Default {@link SlateDbBackendSettings.lockTtlMs}. */
@@ -26,6 +29,38 @@ export const LOCK_TTL_RANGE_MS = Object.freeze({ min: 1_000, max: 86_400_000 });
  * a stream of conditional puts for no gain.
  */
 export const MIN_LOCK_RENEW_INTERVAL_MS = 100;
+
+/**
+ * @param ttlMs - the lease's time to live
+ * @returns the default renewal interval: a third of the time to live
+ */
+export function defaultLockRenewIntervalMs(ttlMs: number): number {
+  return ttlMs / 3;
+}
+
+/**
+ * Check an `objectStore` setting without building a store: a location string is parsed, an
+ * object must have every {@link ObjectStore} method.
+ * @param value - the setting
+ * @returns what is wrong, or `undefined`
+ */
+export function objectStoreProblem(value: unknown): string | undefined {
+  if (typeof value === 'string') {
+    try {
+      parseObjectStoreLocation(value);
+      return undefined;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  }
+  if (value === null || typeof value !== 'object') {
+    return 'objectStore must be an object implementing the ObjectStore interface (put, get, head, list, delete, copy); pass e.g. new MemoryObjectStore()';
+  }
+  const missing = OBJECT_STORE_METHODS.filter((method) => typeof (value as Record<string, unknown>)[method] !== 'function');
+  return missing.length === 0
+    ? undefined
+    : `objectStore is missing method(s) ${missing.join(', ')}: an ObjectStore needs ${OBJECT_STORE_METHODS.join(', ')} (see the ObjectStore interface)`;
+}
 
 /**
  * Check lease timings: `lockTtlMs` within {@link LOCK_TTL_RANGE_MS}, the renewal interval at
@@ -73,11 +108,15 @@ export interface SlateDbBackendSettings {
    */
   root?: string;
   /**
-   * A write resolves once it is in object storage (`true`, the default), or once it is in memory
-   * (`false`: faster; a crash loses what was not yet flushed, at most SlateDB's `flushInterval`).
+   * A write (a state flush) resolves once it is in object storage (`true`, the default), or once
+   * it is in memory (`false`: faster; a crash loses what was not yet flushed, at most SlateDB's
+   * `flushInterval`, 100 ms by default, which recovery replays from the changelog).
    */
   awaitDurable?: boolean;
-  /** How long the exclusive lease lives without renewal, in ms: 1 000 to 86 400 000 (1 day). Default 10 000. */
+  /**
+   * How long the exclusive lease lives without renewal, in ms: 1 000 to 86 400 000 (1 day). Default
+   * 10 000. A killed process's databases can be opened elsewhere this long after it died.
+   */
   lockTtlMs?: number;
   /** How often the lease is renewed, in ms: 100 to `lockTtlMs / 2`. Default `lockTtlMs / 3`. */
   lockRenewIntervalMs?: number;
@@ -124,12 +163,8 @@ export function resolveBackendSettings(
   }
   const pick = (field: keyof SlateDbBackendSettings): unknown => settings[field] ?? defaults[field];
   const objectStore = pick('objectStore');
-  try {
-    if (typeof objectStore === 'string') parseObjectStoreLocation(objectStore);
-    else if (objectStore !== undefined) assertObjectStore(objectStore);
-  } catch (error) {
-    throw new BackendInvalidArgumentError(`objectStore: ${(error as Error).message}.`);
-  }
+  const storeProblem = objectStore === undefined ? undefined : objectStoreProblem(objectStore);
+  if (storeProblem !== undefined) throw new BackendInvalidArgumentError(`objectStore: ${storeProblem}.`);
   const objectStoreOptions = pick('objectStoreOptions') ?? {};
   const wrongOptions = checkObjectStoreLocationOptions(objectStoreOptions);
   if (wrongOptions !== undefined) throw new BackendInvalidArgumentError(`objectStoreOptions ${wrongOptions}.`);
@@ -142,7 +177,7 @@ export function resolveBackendSettings(
     throw new BackendInvalidArgumentError(`awaitDurable must be true or false, got ${describe(awaitDurable)}.`);
   }
   const lockTtlMs = pick('lockTtlMs') ?? DEFAULT_LOCK_TTL_MS;
-  const lockRenewIntervalMs = pick('lockRenewIntervalMs') ?? (typeof lockTtlMs === 'number' ? lockTtlMs / 3 : undefined);
+  const lockRenewIntervalMs = pick('lockRenewIntervalMs') ?? (typeof lockTtlMs === 'number' ? defaultLockRenewIntervalMs(lockTtlMs) : undefined);
   const leaseProblem = leaseTimingProblem(lockTtlMs, lockRenewIntervalMs);
   if (leaseProblem !== undefined) throw new BackendInvalidArgumentError(`${leaseProblem}.`);
   const engineSettings = mergeEngineSettings(defaults.settings, settings.settings);

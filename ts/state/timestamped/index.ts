@@ -1,11 +1,10 @@
 /**
- * Timestamped state (spec §6): values per prefix and event time with a grace period, and the
- * stores that hold them on every backend. Importing it registers the timestamped store kind.
+ * Timestamped state: values per prefix and event time with a grace period, and the
+ * stores that hold them on every backend.
  *
  * @module
  */
-export * from './timestamped-transaction.js';
-export * from './timestamped-state.js';
-export * from './timestamped-partition.js';
-export * from './timestamped-store.js';
-export * from './timestamped-store-kind.js';
+export { TimestampedPartitionTransaction, type TimestampedSettings } from './timestamped-transaction.js';
+export { type TimestampedState, TimestampedTransactionState } from './timestamped-state.js';
+export { TimestampedStorePartition } from './timestamped-partition.js';
+export { TimestampedStore, type TimestampedStoreKindOptions } from './timestamped-store.js';

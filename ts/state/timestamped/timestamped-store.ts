@@ -1,21 +1,27 @@
 /**
- * Timestamped stores (spec §6): {@link TimestampedStore} (the reference's name) works on any
- * backend; `TimestampedRocksDBStore` and `TimestampedMemoryStore` are it with the backend filled in.
+ * Timestamped stores: {@link TimestampedStore} works on any backend; the named classes of each
+ * backend are in `../stores.ts`.
  *
  * @module
  */
 import type { BackendDatabase } from '../../backends/backend.js';
 import type { ChangelogProducer } from '../changelog.js';
+import { GLOBAL_COUNTER_CF_NAME, MIN_ELIGIBLE_TIMESTAMPS_CF_NAME } from '../constants.js';
 import { InvalidOptionsError } from '../errors.js';
-import { memoryStoreBackend, type MemoryOptions } from '../memory-store.js';
-import type { ResolvedRocksDBOptions, ResolvedStoreOptions, RocksDBOptions, StoreOptions } from '../options.js';
-import { rocksdbStoreBackend } from '../rocksdb-store.js';
+import type { ResolvedStoreOptions, StoreOptions } from '../options.js';
 import { Store, type StoreConfig } from '../store.js';
 import type { StoreBackend } from '../store-backend.js';
-import type { TimestampedStoreKindOptions } from '../store-kinds.js';
 import { storePartitionOptions } from '../windowed/store-partition-options.js';
 import { TimestampedStorePartition } from './timestamped-partition.js';
 import type { TimestampedPartitionTransaction, TimestampedSettings } from './timestamped-transaction.js';
+
+/** What `registerTimestampedStore` passes to a timestamped store. */
+export interface TimestampedStoreKindOptions {
+  /** How far below the latest timestamp of a key entries stay readable, in ms. */
+  graceMs: number;
+  /** Keep every entry of one timestamp (true) or only the last (false). */
+  keepDuplicates: boolean;
+}
 
 /** A timestamped store over any backend; its transactions are {@link TimestampedPartitionTransaction}s. */
 export class TimestampedStore<O extends StoreOptions = StoreOptions, R extends ResolvedStoreOptions = ResolvedStoreOptions>
@@ -67,31 +73,11 @@ export class TimestampedStore<O extends StoreOptions = StoreOptions, R extends R
     return super.startPartitionTransaction(partition) as TimestampedPartitionTransaction;
   }
 
+  protected override columnFamilies(): readonly string[] {
+    return [...super.columnFamilies(), MIN_ELIGIBLE_TIMESTAMPS_CF_NAME, GLOBAL_COUNTER_CF_NAME];
+  }
+
   protected override createPartition(db: BackendDatabase, partition: number, changelogProducer: ChangelogProducer | undefined): TimestampedStorePartition {
     return new TimestampedStorePartition(db, storePartitionOptions(this, partition, changelogProducer, () => this.logger), this);
-  }
-}
-
-/** A timestamped store whose partitions are RocksDB databases. */
-export class TimestampedRocksDBStore extends TimestampedStore<RocksDBOptions, ResolvedRocksDBOptions> {
-  /**
-   * @param config - name, stream, state directory, RocksDB options, changelog
-   * @param settings - `graceMs` and `keepDuplicates`
-   * @throws InvalidOptionsError when the settings or an option are invalid
-   */
-  constructor(config: StoreConfig<RocksDBOptions>, settings: TimestampedStoreKindOptions) {
-    super(rocksdbStoreBackend, config, settings);
-  }
-}
-
-/** A timestamped store whose partitions live in memory. */
-export class TimestampedMemoryStore extends TimestampedStore<MemoryOptions, ResolvedStoreOptions> {
-  /**
-   * @param config - name, stream, directory (a namespace here), options, changelog
-   * @param settings - `graceMs` and `keepDuplicates`
-   * @throws InvalidOptionsError when the settings or an option are invalid
-   */
-  constructor(config: StoreConfig<MemoryOptions>, settings: TimestampedStoreKindOptions) {
-    super(memoryStoreBackend, config, settings);
   }
 }

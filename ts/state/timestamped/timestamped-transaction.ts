@@ -1,5 +1,5 @@
 /**
- * The timestamped transaction (spec §6): values per prefix and event time, read back as "the latest
+ * The timestamped transaction: values per prefix and event time, read back as "the latest
  * value at or before a time" or as an interval, with entries older than the grace period deleted
  * at `prepare()`. Joins are built on it (as-of joins without duplicates, interval joins with).
  *
@@ -8,7 +8,7 @@
  * 0 without duplicates), the per-prefix minimum eligible timestamp ("watermark") is the raw
  * `u64` under `P ‖ SEP ‖ __min_eligible_timestamps__` in `__min-eligible-timestamps__`.
  *
- * Differences from the reference (spec §13): the watermark is read from its own column family, so
+ * Differences from the reference: the watermark is read from its own column family, so
  * it carries over between transactions (quirk 1); `getInterval` checks the transaction status
  * (quirk 14); the global counter is kept in the cache as soon as it moves.
  *
@@ -108,7 +108,7 @@ export class TimestampedPartitionTransaction extends PartitionTransaction implem
    */
   async getLatest<V = unknown>(timestamp: number, prefix: unknown): Promise<V | undefined> {
     this.assertStatus('getLatest', STARTED);
-    // -1 is allowed (spec §6.3): its upper bound u64(0) is at or below any watermark, so nothing matches.
+    // -1 is allowed: its upper bound u64(0) is at or below any watermark, so nothing matches.
     if (timestamp !== -1) checkTimestamp(timestamp, 'timestamp');
     const prefixBytes = serializePrefix(prefix, this.partition.dumps);
     const watermark = await this.#watermark(prefixBytes);
@@ -163,13 +163,13 @@ export class TimestampedPartitionTransaction extends PartitionTransaction implem
     return this.#watermark(serializePrefix(prefix, this.partition.dumps));
   }
 
-  /** Keys are `P ‖ SEP ‖ K` for every prefix, the empty one included (spec §6.1). */
+  /** Keys are `P ‖ SEP ‖ K` for every prefix, the empty one included. */
   protected override serializeKey(key: unknown, prefix: Uint8Array): Uint8Array {
     return concatBytes(prefix, SEPARATOR, serializeKey(key, DEFAULT_PREFIX, this.partition.dumps));
   }
 
   /**
-   * Expiry (spec §6.4): for every prefix written in this transaction, delete the entries below its
+   * Expiry: for every prefix written in this transaction, delete the entries below its
    * watermark, cached and stored, so the delete reaches the database and the changelog.
    */
   protected override async beforePrepare(): Promise<void> {

@@ -1,12 +1,16 @@
 /**
- * Windowed state (spec §5): windows keyed by prefix and time, their expiry, collections, and the
- * stores that hold them on every backend. Importing it registers the windowed store kind.
+ * Windowed state: windows keyed by prefix and time, their expiry, collections, and the
+ * stores that hold them on every backend.
  *
  * @module
  */
-export * from './window-keys.js';
-export * from './windowed-transaction.js';
-export * from './windowed-state.js';
-export * from './windowed-partition.js';
-export * from './windowed-store.js';
-export * from './windowed-store-kind.js';
+export {
+  decodePairKey, encodePairKey, isPairKeyOf, pairKeyBound, type ParsedWindowKey, parseWindowKey,
+} from './window-keys.js';
+export {
+  type ExpireAllWindowsOptions, type ExpiredWindow, type ExpireWindowsOptions, type GetWindowsOptions,
+  WindowedPartitionTransaction, type WindowEntry,
+} from './windowed-transaction.js';
+export { type WindowedState, WindowedTransactionState } from './windowed-state.js';
+export { WindowedStorePartition } from './windowed-partition.js';
+export { WindowedStore } from './windowed-store.js';

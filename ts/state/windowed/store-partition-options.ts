@@ -21,7 +21,6 @@ export interface PartitionSource {
 }
 
 /**
- * @param store - the store
  * @param partition - the partition number
  * @param changelogProducer - the partition's changelog producer, if any
  * @param currentLogger - returns the store's logger at the time of each line

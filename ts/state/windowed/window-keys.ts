@@ -1,5 +1,5 @@
 /**
- * Key layouts of windowed stores (spec §3.6, §3.7): a window is `P ‖ SEP ‖ u64(start) ‖ SEP ‖ u64(end)`
+ * Key layouts of windowed stores: a window is `P ‖ SEP ‖ u64(start) ‖ SEP ‖ u64(end)`
  * in `default`, a collection value `P ‖ SEP ‖ u64(id) ‖ SEP ‖ u64(counter)` in `__values__`; with the
  * empty prefix there is no leading separator (`u64(a) ‖ SEP ‖ u64(b)`), exactly as the reference
  * stores them. Range bounds are built the same way, which is what makes range reads work for the

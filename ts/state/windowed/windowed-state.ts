@@ -1,5 +1,5 @@
 /**
- * `WindowedState` (spec §5.1): the {@link State} of a windowed store bound to one prefix (the
+ * `WindowedState`: the {@link State} of a windowed store bound to one prefix (the
  * message key), with the window, expiry and collection operations of that prefix.
  *
  * @module

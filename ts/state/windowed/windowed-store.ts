@@ -1,17 +1,21 @@
 /**
- * Windowed stores (spec §5): {@link WindowedStore} works on any backend; `WindowedRocksDBStore` and
- * `WindowedMemoryStore` are it with the backend filled in. A backend added later gets windowed
- * stores for free through `WindowedStore`; a named class for it is three lines (see
- * `registerWindowedStoreClass`).
+ * Windowed stores: {@link WindowedStore} works on any backend; the named classes of each backend
+ * are in `../stores.ts`.
  *
  * @module
  */
 import type { BackendDatabase } from '../../backends/backend.js';
 import type { ChangelogProducer } from '../changelog.js';
-import { memoryStoreBackend, type MemoryOptions } from '../memory-store.js';
-import type { ResolvedRocksDBOptions, ResolvedStoreOptions, RocksDBOptions, StoreOptions } from '../options.js';
-import { rocksdbStoreBackend } from '../rocksdb-store.js';
-import { Store, type StoreConfig } from '../store.js';
+import type { ResolvedStoreOptions, StoreOptions } from '../options.js';
+import {
+  GLOBAL_COUNTER_CF_NAME,
+  LATEST_DELETED_VALUE_CF_NAME,
+  LATEST_DELETED_WINDOW_CF_NAME,
+  LATEST_EXPIRED_WINDOW_CF_NAME,
+  LATEST_TIMESTAMPS_CF_NAME,
+  VALUES_CF_NAME,
+} from '../constants.js';
+import { Store } from '../store.js';
 import { storePartitionOptions } from './store-partition-options.js';
 import { WindowedStorePartition } from './windowed-partition.js';
 import type { WindowedPartitionTransaction } from './windowed-transaction.js';
@@ -38,32 +42,19 @@ export class WindowedStore<O extends StoreOptions = StoreOptions, R extends Reso
     return super.startPartitionTransaction(partition) as WindowedPartitionTransaction;
   }
 
+  protected override columnFamilies(): readonly string[] {
+    return [
+      ...super.columnFamilies(),
+      LATEST_TIMESTAMPS_CF_NAME,
+      LATEST_EXPIRED_WINDOW_CF_NAME,
+      LATEST_DELETED_WINDOW_CF_NAME,
+      LATEST_DELETED_VALUE_CF_NAME,
+      VALUES_CF_NAME,
+      GLOBAL_COUNTER_CF_NAME,
+    ];
+  }
+
   protected override createPartition(db: BackendDatabase, partition: number, changelogProducer: ChangelogProducer | undefined): WindowedStorePartition {
     return new WindowedStorePartition(db, storePartitionOptions(this, partition, changelogProducer, () => this.logger));
   }
 }
-
-/** A windowed store whose partitions are RocksDB databases (Python's `WindowedRocksDBStore`). */
-export class WindowedRocksDBStore extends WindowedStore<RocksDBOptions, ResolvedRocksDBOptions> {
-  /**
-   * @param config - name, stream, state directory, RocksDB options, changelog
-   * @throws InvalidStoreNameError when the name or stream id cannot name a directory
-   * @throws InvalidOptionsError when an option is invalid
-   */
-  constructor(config: StoreConfig<RocksDBOptions>) {
-    super(rocksdbStoreBackend, config);
-  }
-}
-
-/** A windowed store whose partitions live in memory. */
-export class WindowedMemoryStore extends WindowedStore<MemoryOptions, ResolvedStoreOptions> {
-  /**
-   * @param config - name, stream, directory (a namespace here), options, changelog
-   * @throws InvalidStoreNameError when the name or stream id cannot name a directory
-   * @throws InvalidOptionsError when an option is invalid
-   */
-  constructor(config: StoreConfig<MemoryOptions>) {
-    super(memoryStoreBackend, config);
-  }
-}
-

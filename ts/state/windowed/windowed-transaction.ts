@@ -1,12 +1,12 @@
 /**
- * The windowed transaction (spec §5.2): a {@link PartitionTransaction} with windows, their expiry
+ * The windowed transaction: a {@link PartitionTransaction} with windows, their expiry
  * and deletion markers, the latest event timestamp per prefix, and collections of raw values.
  *
  * Markers (latest timestamp, last expired start, last deleted start, last deleted collection id)
  * live in their own column families, one key per prefix; each is read from state at most once per
  * transaction and remembered, and every write updates the memory and the cache together.
  *
- * Differences from the reference, each a fixed quirk of spec §13:
+ * Differences from the reference, each a fixed quirk (docs/state-model.md):
  * - 3: `deleteWindows` records its marker when the last deleted window starts at 0 too;
  * - 4: `expireWindows` and `expireAllWindows` are eager: markers, deletes and results all happen in
  *   the call (no lazy iterator that deletes only when fully consumed);
@@ -440,7 +440,7 @@ export class WindowedPartitionTransaction extends PartitionTransaction {
 
   /**
    * Every key of a column family (all prefixes), through this transaction's writes and deletes, in
-   * the order of spec §5.2: first the keys this transaction wrote (prefix by prefix, in the order
+   * this order: first the keys this transaction wrote (prefix by prefix, in the order
    * the prefixes and then their keys were first written), then the stored keys in key order; each
    * key once, keys deleted in this transaction (in this family: quirk 10 fixed) left out.
    * @param cfName - column family; default `'default'`
