@@ -6,7 +6,8 @@
 // workload (and the ten functions with the most self time, printed). Evidence for
 // docs/benchmarks.md; measures and prints, asserts nothing about time.
 //
-// Run: npm run build && node bench/profile.mjs [--n 20000] [--workloads rmw,cold] [--cpu-prof /tmp/prof]
+// Run: npm run build && node bench/profile.mjs [--n 20000] [--workloads rmw,cold] [--cpu-prof /tmp/prof] [--nosync]
+// (--nosync: the local-file store without fsync, RocksDB's durability class)
 import { parseArgs } from 'node:util';
 import { Session } from 'node:inspector/promises';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -22,7 +23,7 @@ import { recovery } from './workloads/recovery.mjs';
 import { sizesFor } from './lib/sizes.mjs';
 
 const { values: args } = parseArgs({
-  options: { n: { type: 'string', default: '20000' }, workloads: { type: 'string' }, 'cpu-prof': { type: 'string' } },
+  options: { n: { type: 'string', default: '20000' }, workloads: { type: 'string' }, 'cpu-prof': { type: 'string' }, nosync: { type: 'boolean', default: false } },
 });
 const sizes = sizesFor(Number(args.n));
 let workloads = [readModifyWrite, windowedAggregation, rangeScans, coldReads, recovery];
@@ -74,7 +75,7 @@ if (session) {
 }
 for (const workload of workloads) {
   const tmp = await tempDir(`profile-${workload.id}`);
-  const counting = countingStore(new LocalFileObjectStore(path.join(tmp.dir, 'objects')));
+  const counting = countingStore(new LocalFileObjectStore(path.join(tmp.dir, 'objects'), { fsync: !args.nosync }));
   const env = { managerOptions: () => ({ stateDir: tmp.dir, groupId: 'bench', backend: 'slatedb', slatedbOptions: { objectStore: counting.proxy } }) };
   for (const key of Object.keys(engineCalls)) delete engineCalls[key];
   counting.take();

@@ -54,12 +54,15 @@ const { values: args } = parseArgs({
     'no-kafka': { type: 'boolean', default: false },
     'kafka-keys': { type: 'string' },
     'kafka-messages': { type: 'string' },
+    'recovery-batch': { type: 'string' },
   },
 });
 
 const n = args.n !== undefined ? Number(args.n) : args.quick ? 5_000 : 20_000;
 if (!Number.isSafeInteger(n) || n < 100) throw new Error(`--n must be an integer of at least 100, got ${args.n}`);
 const sizes = sizesFor(n);
+// --recovery-batch M: row (e) hands M messages per recoverFromChangelogMessages call (default 500).
+if (args['recovery-batch']) sizes.recoveryBatch = Number(args['recovery-batch']);
 const repeat = Number(args.repeat);
 if (!Number.isSafeInteger(repeat) || repeat < 1) throw new Error(`--repeat must be a positive integer, got ${args.repeat}`);
 const engineN = args['engine-n'] !== undefined ? Number(args['engine-n']) : args.quick ? 20_000 : 100_000;
