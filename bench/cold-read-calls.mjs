@@ -7,30 +7,7 @@
 import { parseArgs } from 'node:util';
 import { LocalFileObjectStore, MemoryObjectStore, SlateDb, WriteBatch } from 'streamstate';
 import { formatNumber, formatTable, keyBytes, random, tempDir, valueBytes } from './lib/common.mjs';
-
-/** Wraps an ObjectStore, counting each method's calls, milliseconds and bytes returned. */
-function countingStore(inner) {
-  const stats = {};
-  const proxy = new Proxy(inner, {
-    get(target, property) {
-      const value = target[property];
-      if (typeof value !== 'function') return value;
-      return async (...args) => {
-        const entry = (stats[property] ??= { calls: 0, ms: 0, bytes: 0 });
-        entry.calls++;
-        const started = performance.now();
-        try {
-          const result = await value.apply(target, args);
-          if (result?.data instanceof Uint8Array) entry.bytes += result.data.length;
-          return result;
-        } finally {
-          entry.ms += performance.now() - started;
-        }
-      };
-    },
-  });
-  return { proxy, take: () => Object.fromEntries(Object.entries(stats).map(([k, v]) => (delete stats[k], [k, v]))) };
-}
+import { countingStore } from './lib/counting-store.mjs';
 
 const { values } = parseArgs({
   options: { n: { type: 'string', default: '20000' }, gets: { type: 'string', default: '2000' }, scans: { type: 'string', default: '500' } },

@@ -30,6 +30,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { node24 } from '../tests/helpers/node24.mjs';
 import { formatMachineFacts, formatMarkdownTable, formatNumber, formatTable, isMain, machineFacts, now, tempDir as makeTempDir, timed, valueBytes } from './lib/common.mjs';
+import { countingStore } from './lib/counting-store.mjs';
 
 const SCRIPT = fileURLToPath(import.meta.url);
 const MIN_NODE = [22, 22];
@@ -141,39 +142,6 @@ async function tempDir(label) {
     cleanup: async () => {
       await tmp.cleanup();
       liveDirs.delete(tmp.dir);
-    },
-  };
-}
-
-/** Wraps an ObjectStore, counting each method's calls, milliseconds and bytes moved. */
-function countingStore(inner) {
-  let stats = {};
-  const proxy = new Proxy(inner, {
-    get(target, property) {
-      const value = target[property];
-      if (typeof value !== 'function') return value;
-      return async (...args) => {
-        const entry = (stats[property] ??= { calls: 0, ms: 0, bytes: 0 });
-        entry.calls++;
-        const started = now();
-        try {
-          const result = await value.apply(target, args);
-          if (result?.data instanceof Uint8Array) entry.bytes += result.data.length;
-          if (property === 'put' && args[1] instanceof Uint8Array) entry.bytes += args[1].length;
-          return result;
-        } finally {
-          entry.ms += now() - started;
-        }
-      };
-    },
-  });
-  return {
-    inner,
-    proxy,
-    take: () => {
-      const taken = stats;
-      stats = {};
-      return taken;
     },
   };
 }

@@ -3,7 +3,7 @@
 
 /**
  * @param inner - the ObjectStore to wrap
- * @returns `{ proxy, take }`: the counting store, and a function returning the counts so far
+ * @returns `{ inner, proxy, take }`: the wrapped store, the counting store, and a function returning the counts so far
  *   (`{ method: { calls, ms, bytes } }`) and resetting them
  */
 export function countingStore(inner) {
@@ -27,5 +27,5 @@ export function countingStore(inner) {
       };
     },
   });
-  return { proxy, take: () => Object.fromEntries(Object.entries(stats).map(([k, v]) => (delete stats[k], [k, v]))) };
+  return { inner, proxy, take: () => Object.fromEntries(Object.entries(stats).map(([k, v]) => (delete stats[k], [k, v]))) };
 }
