@@ -5,6 +5,7 @@
 // declare, in every runtime. Internals (key separators, TTL column families) are not exported.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,11 +30,20 @@ s('each entry point re-exports ts/index.ts whole, and exports nothing else', asy
   }
 });
 
+// Each entry is imported in a child process: importing one registers how the engine loads its .wasm
+// for the whole process (the web entry's way fails under Node), which would break later tests.
+function namesOf(file) {
+  const program = `const names = Object.keys(await import(${JSON.stringify(file)})).sort(); process.stdout.write(JSON.stringify(names));`;
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', program], { encoding: 'utf8', timeout: 60_000 });
+  assert.is(result.status, 0, `${file}: ${result.stderr}`);
+  return JSON.parse(result.stdout);
+}
+
 s('at run time the Node, web and slim entry points export exactly the names of dist/index.js', async () => {
-  const index = Object.keys(await import(path.join(root, 'dist', 'index.js'))).sort();
+  const index = namesOf(path.join(root, 'dist', 'index.js'));
+  assert.ok(index.length > 100, 'the index lists the public names');
   for (const entry of ['node', 'web', 'slim']) {
-    const names = Object.keys(await import(path.join(root, 'dist', 'entry', `${entry}.js`))).sort();
-    assert.equal(names, index, entry);
+    assert.equal(namesOf(path.join(root, 'dist', 'entry', `${entry}.js`)), index, entry);
   }
   // The package's own name resolves to one of them (the node condition here).
   assert.equal(Object.keys(await import('streamstate')).sort(), index);
