@@ -42,7 +42,7 @@ export {
   type SlateDbBackendSettings, SlateDbDatabase, SlateDBFencedError, SlateDBLeaseLostError,
   SlateDBLeaseUnconfirmedError, SlateDBLeaseUnreadableError,
 } from './backends/index.js';
-export { getLogger, type Logger, setLogger, silentLogger } from './logging.js';
+export { defaultLogger, getLogger, type Logger, setLogger, silentLogger } from './logging.js';
 export {
   appendInteger, assertColumnFamilyName, assertPathSafeName, bigIntFromBytes, type CachedEntry,
   type CacheLookup, CHANGELOG_CF_MESSAGE_HEADER, CHANGELOG_OFFSET_KEY,
