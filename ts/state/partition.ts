@@ -194,14 +194,7 @@ export class StorePartition {
    */
   async write(cache: PartitionTransactionCache, changelogOffset?: number): Promise<void> {
     this.#assertOpen('write');
-    const operations: BatchOperation[] = [];
-    for (const cf of cache.getColumnFamilies()) {
-      for (const bucket of cache.getUpdates(cf)) {
-        for (const { key, value } of bucket.entries.values()) operations.push({ cf, key, value });
-      }
-      for (const key of cache.getDeletes(cf).values()) operations.push({ cf, key, value: undefined });
-    }
-    await this.#writeWithOffset(operations, changelogOffset);
+    await this.#writeWithOffset([...cache.operations()], changelogOffset);
   }
 
   /** @returns the stored changelog offset, or `undefined` when none was stored */

@@ -44,6 +44,16 @@ export interface PrefixBucket {
   readonly entries: ReadonlyMap<string, CachedEntry>;
 }
 
+/** One update (`value` set) or delete (`value: undefined`) from {@link PartitionTransactionCache.operations}. */
+export interface CachedOperation {
+  /** The column family. */
+  readonly cf: string;
+  /** The serialized key. */
+  readonly key: Uint8Array;
+  /** The bytes to store, or `undefined` to delete. */
+  readonly value: Uint8Array | undefined;
+}
+
 interface MutableBucket {
   readonly prefix: Uint8Array;
   readonly entries: Map<string, CachedEntry>;
@@ -54,6 +64,7 @@ export class PartitionTransactionCache {
   readonly #updated = new Map<string, Map<string, MutableBucket>>();
   readonly #deleted = new Map<string, Map<string, Uint8Array>>();
   #empty = true;
+  #operations: readonly CachedOperation[] | undefined;
 
   /**
    * Cache an update.
@@ -67,6 +78,7 @@ export class PartitionTransactionCache {
     this.#bucket(cfName, prefix, true)!.entries.set(keyString, { key, value });
     this.#deleted.get(cfName)?.delete(keyString);
     this.#empty = false;
+    this.#operations = undefined;
   }
 
   /**
@@ -82,6 +94,7 @@ export class PartitionTransactionCache {
     if (deletes === undefined) this.#deleted.set(cfName, (deletes = new Map()));
     deletes.set(keyString, key);
     this.#empty = false;
+    this.#operations = undefined;
   }
 
   /**
@@ -114,6 +127,25 @@ export class PartitionTransactionCache {
   /** @returns the column families with updates or deletes */
   getColumnFamilies(): string[] {
     return [...new Set([...this.#updated.keys(), ...this.#deleted.keys()])];
+  }
+
+  /**
+   * The one list of operations the partition writes and the changelog produces: per column family
+   * (first written first), its updates by prefix bucket in insertion order, then its deletes.
+   * Values are the cached bytes themselves (not copied); `value: undefined` is a delete. Built once
+   * and reused until the next `set` or `delete`.
+   */
+  operations(): readonly CachedOperation[] {
+    if (this.#operations !== undefined) return this.#operations;
+    const operations: CachedOperation[] = [];
+    for (const cf of this.getColumnFamilies()) {
+      for (const bucket of this.getUpdates(cf)) {
+        for (const { key, value } of bucket.entries.values()) operations.push({ cf, key, value });
+      }
+      for (const key of this.getDeletes(cf).values()) operations.push({ cf, key, value: undefined });
+    }
+    this.#operations = operations;
+    return operations;
   }
 
   /**

@@ -509,16 +509,15 @@ export class PartitionTransaction {
   async #produceChangelog(headerOffsets: Uint8Array): Promise<void> {
     const producer = this.partition.changelogProducer;
     if (producer === undefined) return;
-    for (const cfName of this.cache.getColumnFamilies()) {
-      if (LOCAL_ONLY_CFS.has(cfName)) continue;
-      const headers: ChangelogHeaders = {
-        [CHANGELOG_CF_MESSAGE_HEADER]: utf8Encode(cfName),
-        [CHANGELOG_PROCESSED_OFFSETS_MESSAGE_HEADER]: headerOffsets,
-      };
-      for (const bucket of this.cache.getUpdates(cfName)) {
-        for (const { key, value } of bucket.entries.values()) await producer.produce(key, value, headers);
+    let lastCf = '';
+    let headers: ChangelogHeaders | undefined;
+    for (const { cf, key, value } of this.cache.operations()) {
+      if (LOCAL_ONLY_CFS.has(cf)) continue;
+      if (headers === undefined || cf !== lastCf) {
+        headers = { [CHANGELOG_CF_MESSAGE_HEADER]: utf8Encode(cf), [CHANGELOG_PROCESSED_OFFSETS_MESSAGE_HEADER]: headerOffsets };
+        lastCf = cf;
       }
-      for (const key of this.cache.getDeletes(cfName).values()) await producer.produce(key, null, headers);
+      await producer.produce(key, value ?? null, headers);
     }
   }
 }
