@@ -128,7 +128,6 @@ export class StorePartition {
   }
 
   /**
-   * @param key - serialized key
    * @param cfName - column family; default `'default'`
    * @returns the stored bytes, or `undefined`
    */
@@ -149,7 +148,6 @@ export class StorePartition {
   }
 
   /**
-   * @param key - serialized key
    * @param cfName - column family; default `'default'`
    * @returns whether the key is stored
    */

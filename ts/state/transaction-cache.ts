@@ -68,10 +68,8 @@ export class PartitionTransactionCache {
 
   /**
    * Cache an update.
-   * @param key - serialized key
    * @param value - bytes to store (kept by reference: pass a copy you will not change)
    * @param prefix - the prefix it was written under
-   * @param cfName - column family
    */
   set(key: Uint8Array, value: Uint8Array, prefix: Uint8Array, cfName: string): void {
     const keyString = bytesToKeyString(key);
@@ -83,9 +81,7 @@ export class PartitionTransactionCache {
 
   /**
    * Cache a delete.
-   * @param key - serialized key
    * @param prefix - the prefix whose bucket loses the key's update
-   * @param cfName - column family
    */
   delete(key: Uint8Array, prefix: Uint8Array, cfName: string): void {
     const keyString = bytesToKeyString(key);
@@ -99,9 +95,7 @@ export class PartitionTransactionCache {
 
   /**
    * Look a key up.
-   * @param key - serialized key
    * @param prefix - the prefix bucket to look in
-   * @param cfName - column family
    * @returns the cached bytes, {@link Marker.DELETED}, or {@link Marker.UNDEFINED}
    */
   get(key: Uint8Array, prefix: Uint8Array, cfName: string): CacheLookup {
@@ -111,8 +105,6 @@ export class PartitionTransactionCache {
   }
 
   /**
-   * @param key - serialized key
-   * @param cfName - column family
    * @returns whether the key was deleted in this transaction
    */
   isDeleted(key: Uint8Array, cfName: string): boolean {
@@ -149,7 +141,6 @@ export class PartitionTransactionCache {
   }
 
   /**
-   * @param cfName - column family
    * @returns its prefix buckets, in the order they were first written (empty for an unknown family)
    */
   getUpdates(cfName: string): Iterable<PrefixBucket> {
@@ -157,8 +148,6 @@ export class PartitionTransactionCache {
   }
 
   /**
-   * @param cfName - column family
-   * @param prefix - a prefix
    * @returns that prefix's updates, or `undefined` when nothing was written under it
    */
   getBucket(cfName: string, prefix: Uint8Array): PrefixBucket | undefined {
@@ -166,7 +155,6 @@ export class PartitionTransactionCache {
   }
 
   /**
-   * @param cfName - column family
    * @returns the deleted keys by their string form (empty for an unknown family)
    */
   getDeletes(cfName: string): ReadonlyMap<string, Uint8Array> {
