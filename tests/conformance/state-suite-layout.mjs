@@ -1,37 +1,17 @@
 // State conformance suite, part: serialization and key layout (§2, §3). Registered by stateSuite (state-suite.mjs),
 // which builds `scenario` for the backend under test.
 import {
-  appendInteger,
-  CHANGELOG_CF_MESSAGE_HEADER,
-  CHANGELOG_OFFSET_KEY,
-  CHANGELOG_PROCESSED_OFFSETS_MESSAGE_HEADER,
-  DEFAULT_PREFIX,
-  DEFAULT_STATE_STORE_NAME,
-  decodeIntegerPair,
-  deserializeValue,
-  dumps,
-  encodeIntegerPair,
-  GLOBAL_COUNTER_CF_NAME,
-  GLOBAL_COUNTER_KEY,
-  intFromBytes,
-  intToBytes,
-  loads,
-  MAX_UINT64,
-  METADATA_CF_NAME,
-  serializeKey,
-  serializeValue,
-  StateSerializationError,
+  appendInteger, CHANGELOG_CF_MESSAGE_HEADER, CHANGELOG_OFFSET_KEY,
+  CHANGELOG_PROCESSED_OFFSETS_MESSAGE_HEADER, DEFAULT_PREFIX, DEFAULT_STATE_STORE_NAME,
+  decodeIntegerPair, deserializeValue, dumps, encodeIntegerPair, GLOBAL_COUNTER_CF_NAME,
+  GLOBAL_COUNTER_KEY, intFromBytes, intToBytes, loads, MAX_UINT64, METADATA_CF_NAME, serializeKey,
+  serializeValue, StateSerializationError,
 } from 'streamstate';
 // Internal format constants, not part of the public API: read from the build directly.
 import { LOCAL_ONLY_CFS, SEPARATOR, TTL_INDEX_CF_NAME } from '../../dist/state/constants.js';
 import { bytes, commit, contents, hex, rejection, text } from './support.mjs';
 
-/**
- * Registers this part.
- * @param test - (name, async fn) => void
- * @param assert - { ok, is, equal }
- * @param scenario - (name, async (ctx) => void) => void, from stateSuite
- */
+/** Registers this part: `test` and `assert` as in stateSuite, `scenario` built by it. */
 export function stateLayout(test, assert, scenario) {
   // ---- §2, §3 serialization and layout -----------------------------------------------------------
 

@@ -1,21 +1,14 @@
 // State conformance suite, part: stores and the manager (§9). Registered by stateSuite (state-suite.mjs),
 // which builds `scenario` for the backend under test.
 import {
-  changelogTopicName,
-  STORES,
-  PartitionTransactionStatus,
+  changelogTopicName, STORES, PartitionTransactionStatus,
 } from 'streamstate';
 import { MemoryChangelog } from '../helpers/state-changelog.mjs';
 import { commit, contents, rejection } from './support.mjs';
 
 const { STARTED, PREPARED, COMPLETE, FAILED } = PartitionTransactionStatus;
 
-/**
- * Registers this part.
- * @param test - (name, async fn) => void
- * @param assert - { ok, is, equal }
- * @param scenario - (name, async (ctx) => void) => void, from stateSuite
- */
+/** Registers this part: `test` and `assert` as in stateSuite, `scenario` built by it. */
 export function stateManager(test, assert, scenario) {
   // ---- §9 stores and the manager ------------------------------------------------------------------
 

@@ -1,24 +1,13 @@
 // State conformance suite, part: partitions: layout, reads, opening, recovery of one message, logging (§8). Registered by stateSuite (state-suite.mjs),
 // which builds `scenario` for the backend under test.
 import {
-  DEFAULT_PREFIX,
-  dumps,
-  getLogger,
-  OpenDeadline,
-  setLogger,
-  StateStoreManager,
-  StoreLockError,
+  DEFAULT_PREFIX, dumps, getLogger, OpenDeadline, setLogger, StateStoreManager, StoreLockError,
   StoreOpenAborted,
 } from 'streamstate';
 import { captureLogger } from '../helpers/state-logger.mjs';
 import { bytes, commit, contents, rejection, text } from './support.mjs';
 
-/**
- * Registers this part.
- * @param test - (name, async fn) => void
- * @param assert - { ok, is, equal }
- * @param scenario - (name, async (ctx) => void) => void, from stateSuite
- */
+/** Registers this part: `test` and `assert` as in stateSuite, `scenario` built by it. */
 export function statePartitions(test, assert, scenario) {
   // ---- §8 partitions --------------------------------------------------------------------------------
 

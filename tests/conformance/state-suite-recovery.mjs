@@ -1,23 +1,13 @@
 // State conformance suite, part: recovery at partition level (§10) and the error hierarchy (§12). Registered by stateSuite (state-suite.mjs),
 // which builds `scenario` for the backend under test.
 import {
-  ColumnFamilyHeaderMissing,
-  DEFAULT_PREFIX,
-  dumps,
-  serializeValue,
-  StateError,
-  StateSerializationError,
-  StreamstateError,
+  ColumnFamilyHeaderMissing, DEFAULT_PREFIX, dumps, serializeValue, StateError,
+  StateSerializationError, StreamstateError,
 } from 'streamstate';
 import { MemoryChangelog } from '../helpers/state-changelog.mjs';
 import { bytes, commit, contents, rejection, text } from './support.mjs';
 
-/**
- * Registers this part.
- * @param test - (name, async fn) => void
- * @param assert - { ok, is, equal }
- * @param scenario - (name, async (ctx) => void) => void, from stateSuite
- */
+/** Registers this part: `test` and `assert` as in stateSuite, `scenario` built by it. */
 export function stateRecovery(test, assert, scenario) {
   // ---- §10 recovery at partition level ----------------------------------------------------------
 

@@ -1,18 +1,9 @@
 // State conformance suite, part: the transaction (§4) and the fixed reference quirks. Registered by stateSuite (state-suite.mjs),
 // which builds `scenario` for the backend under test.
 import {
-  CHANGELOG_OFFSET_KEY,
-  DEFAULT_PREFIX,
-  decodeIntegerPair,
-  encodeIntegerPair,
-  GLOBAL_COUNTER_CF_NAME,
-  InvalidChangelogOffset,
-  METADATA_CF_NAME,
-  StateError,
-  StateSerializationError,
-  StateStoreManager,
-  StateTransactionError,
-  withTransaction,
+  CHANGELOG_OFFSET_KEY, DEFAULT_PREFIX, decodeIntegerPair, encodeIntegerPair,
+  GLOBAL_COUNTER_CF_NAME, InvalidChangelogOffset, METADATA_CF_NAME, StateError,
+  StateSerializationError, StateStoreManager, StateTransactionError, withTransaction,
   PartitionTransactionStatus,
 } from 'streamstate';
 // Internal format constants, not part of the public API: read from the build directly.
@@ -22,12 +13,7 @@ import { bytes, commit, contents, rejection, text } from './support.mjs';
 
 const { STARTED, PREPARED, COMPLETE, FAILED } = PartitionTransactionStatus;
 
-/**
- * Registers this part.
- * @param test - (name, async fn) => void
- * @param assert - { ok, is, equal }
- * @param scenario - (name, async (ctx) => void) => void, from stateSuite
- */
+/** Registers this part: `test` and `assert` as in stateSuite, `scenario` built by it. */
 export function stateTransaction(test, assert, scenario) {
   // ---- §4 the transaction -------------------------------------------------------------------------
 
