@@ -137,7 +137,6 @@ export class StorePartition {
   }
 
   /**
-   * @param keys - serialized keys
    * @param cfName - column family; default `'default'`
    * @returns stored bytes aligned with `keys`
    */
@@ -309,9 +308,7 @@ export class StorePartition {
 
 /**
  * The context every state log line ends with.
- * @param storeName - store name
  * @param streamId - stream id or `null`
- * @param partition - partition number
  * @param path - database path
  * @returns `store="..." stream="..." partition=N path="..."`
  */

@@ -400,7 +400,6 @@ export class PartitionTransaction {
   /**
    * The key bound {@link PartitionTransaction.getItems} builds for an integer:
    * `prefix ‖ SEP ‖ u64(n)`. Override where keys of an empty prefix carry no separator.
-   * @param n - the integer
    * @returns the bound
    */
   protected itemsBound(prefix: Uint8Array, n: number): Uint8Array {

@@ -133,7 +133,6 @@ export class WindowedPartitionTransaction extends PartitionTransaction {
 
   /**
    * Read one window.
-   * @param startMs - window start
    * @param endMs - window end (greater than the start)
    * @param defaultValue - returned when the window does not exist
    * @returns the window's value, or `defaultValue`
@@ -153,7 +152,6 @@ export class WindowedPartitionTransaction extends PartitionTransaction {
 
   /**
    * Write one window and raise the prefix's latest timestamp to `timestampMs` (it never decreases).
-   * @param startMs - window start
    * @param endMs - window end (greater than the start)
    * @param value - the window's value (serialized with the store's `dumps`)
    * @param timestampMs - the event time that updated the window
@@ -173,7 +171,6 @@ export class WindowedPartitionTransaction extends PartitionTransaction {
 
   /**
    * Delete one window.
-   * @param startMs - window start
    * @param endMs - window end (greater than the start)
    * @throws StateTransactionError unless STARTED
    * @throws StateArgumentError when `endMs <= startMs`
