@@ -83,7 +83,6 @@ export function decodeIntegerPair(bytes: Uint8Array): [number, number] {
 /**
  * `base ‖ SEP ‖ u64(n)`: a key prefix that every pair key `base ‖ SEP ‖ u64(n) ‖ SEP ‖ ...` starts with.
  * @param base - the leading bytes (usually a prefix)
- * @param n - the integer
  * @returns `base.length + 9` bytes
  * @throws IntegerEncodingError when `n` is out of range
  */

@@ -128,7 +128,6 @@ export class StorePartition {
   }
 
   /**
-   * @param key - serialized key
    * @param cfName - column family; default `'default'`
    * @returns the stored bytes, or `undefined`
    */
@@ -138,7 +137,6 @@ export class StorePartition {
   }
 
   /**
-   * @param keys - serialized keys
    * @param cfName - column family; default `'default'`
    * @returns stored bytes aligned with `keys`
    */
@@ -149,7 +147,6 @@ export class StorePartition {
   }
 
   /**
-   * @param key - serialized key
    * @param cfName - column family; default `'default'`
    * @returns whether the key is stored
    */
@@ -194,14 +191,7 @@ export class StorePartition {
    */
   async write(cache: PartitionTransactionCache, changelogOffset?: number): Promise<void> {
     this.#assertOpen('write');
-    const operations: BatchOperation[] = [];
-    for (const cf of cache.getColumnFamilies()) {
-      for (const bucket of cache.getUpdates(cf)) {
-        for (const { key, value } of bucket.entries.values()) operations.push({ cf, key, value });
-      }
-      for (const key of cache.getDeletes(cf).values()) operations.push({ cf, key, value: undefined });
-    }
-    await this.#writeWithOffset(operations, changelogOffset);
+    await this.#writeWithOffset([...cache.operations()], changelogOffset);
   }
 
   /** @returns the stored changelog offset, or `undefined` when none was stored */
@@ -318,9 +308,7 @@ export class StorePartition {
 
 /**
  * The context every state log line ends with.
- * @param storeName - store name
  * @param streamId - stream id or `null`
- * @param partition - partition number
  * @param path - database path
  * @returns `store="..." stream="..." partition=N path="..."`
  */

@@ -32,27 +32,23 @@ export interface State {
   getMany<T = unknown>(keys: readonly unknown[], defaultValue?: undefined): Promise<(T | undefined)[]>;
   getMany<T>(keys: readonly unknown[], defaultValue: T): Promise<T[]>;
   /**
-   * @param key - a key
    * @param defaultValue - returned when the key is missing
    * @returns the stored bytes, or `defaultValue` (`Uint8Array` with a default)
    */
   getBytes(key: unknown, defaultValue?: undefined): Promise<Uint8Array | undefined>;
   getBytes(key: unknown, defaultValue: Uint8Array): Promise<Uint8Array>;
   /**
-   * @param key - a key
    * @param value - a serializable value
    * @throws StateSerializationError when the value cannot be serialized (the transaction FAILS)
    */
   set(key: unknown, value: unknown): void;
   /**
-   * @param key - a key
    * @param value - the bytes to store verbatim (an empty array is a value)
    */
   setBytes(key: unknown, value: Uint8Array): void;
   /** @param key - a key to delete (deleting a missing key is fine) */
   delete(key: unknown): void;
   /**
-   * @param key - a key
    * @returns whether it holds a value (a stored `null` counts)
    */
   exists(key: unknown): Promise<boolean>;

@@ -44,6 +44,16 @@ export interface PrefixBucket {
   readonly entries: ReadonlyMap<string, CachedEntry>;
 }
 
+/** One update (`value` set) or delete (`value: undefined`) from {@link PartitionTransactionCache.operations}. */
+export interface CachedOperation {
+  /** The column family. */
+  readonly cf: string;
+  /** The serialized key. */
+  readonly key: Uint8Array;
+  /** The bytes to store, or `undefined` to delete. */
+  readonly value: Uint8Array | undefined;
+}
+
 interface MutableBucket {
   readonly prefix: Uint8Array;
   readonly entries: Map<string, CachedEntry>;
@@ -54,26 +64,24 @@ export class PartitionTransactionCache {
   readonly #updated = new Map<string, Map<string, MutableBucket>>();
   readonly #deleted = new Map<string, Map<string, Uint8Array>>();
   #empty = true;
+  #operations: readonly CachedOperation[] | undefined;
 
   /**
    * Cache an update.
-   * @param key - serialized key
    * @param value - bytes to store (kept by reference: pass a copy you will not change)
    * @param prefix - the prefix it was written under
-   * @param cfName - column family
    */
   set(key: Uint8Array, value: Uint8Array, prefix: Uint8Array, cfName: string): void {
     const keyString = bytesToKeyString(key);
     this.#bucket(cfName, prefix, true)!.entries.set(keyString, { key, value });
     this.#deleted.get(cfName)?.delete(keyString);
     this.#empty = false;
+    this.#operations = undefined;
   }
 
   /**
    * Cache a delete.
-   * @param key - serialized key
    * @param prefix - the prefix whose bucket loses the key's update
-   * @param cfName - column family
    */
   delete(key: Uint8Array, prefix: Uint8Array, cfName: string): void {
     const keyString = bytesToKeyString(key);
@@ -82,13 +90,12 @@ export class PartitionTransactionCache {
     if (deletes === undefined) this.#deleted.set(cfName, (deletes = new Map()));
     deletes.set(keyString, key);
     this.#empty = false;
+    this.#operations = undefined;
   }
 
   /**
    * Look a key up.
-   * @param key - serialized key
    * @param prefix - the prefix bucket to look in
-   * @param cfName - column family
    * @returns the cached bytes, {@link Marker.DELETED}, or {@link Marker.UNDEFINED}
    */
   get(key: Uint8Array, prefix: Uint8Array, cfName: string): CacheLookup {
@@ -98,8 +105,6 @@ export class PartitionTransactionCache {
   }
 
   /**
-   * @param key - serialized key
-   * @param cfName - column family
    * @returns whether the key was deleted in this transaction
    */
   isDeleted(key: Uint8Array, cfName: string): boolean {
@@ -117,7 +122,25 @@ export class PartitionTransactionCache {
   }
 
   /**
-   * @param cfName - column family
+   * The one list of operations the partition writes and the changelog produces: per column family
+   * (first written first), its updates by prefix bucket in insertion order, then its deletes.
+   * Values are the cached bytes themselves (not copied); `value: undefined` is a delete. Built once
+   * and reused until the next `set` or `delete`.
+   */
+  operations(): readonly CachedOperation[] {
+    if (this.#operations !== undefined) return this.#operations;
+    const operations: CachedOperation[] = [];
+    for (const cf of this.getColumnFamilies()) {
+      for (const bucket of this.getUpdates(cf)) {
+        for (const { key, value } of bucket.entries.values()) operations.push({ cf, key, value });
+      }
+      for (const key of this.getDeletes(cf).values()) operations.push({ cf, key, value: undefined });
+    }
+    this.#operations = operations;
+    return operations;
+  }
+
+  /**
    * @returns its prefix buckets, in the order they were first written (empty for an unknown family)
    */
   getUpdates(cfName: string): Iterable<PrefixBucket> {
@@ -125,8 +148,6 @@ export class PartitionTransactionCache {
   }
 
   /**
-   * @param cfName - column family
-   * @param prefix - a prefix
    * @returns that prefix's updates, or `undefined` when nothing was written under it
    */
   getBucket(cfName: string, prefix: Uint8Array): PrefixBucket | undefined {
@@ -134,7 +155,6 @@ export class PartitionTransactionCache {
   }
 
   /**
-   * @param cfName - column family
    * @returns the deleted keys by their string form (empty for an unknown family)
    */
   getDeletes(cfName: string): ReadonlyMap<string, Uint8Array> {

@@ -28,7 +28,6 @@ export type PartitionTransactionStatus = (typeof PartitionTransactionStatus)[key
 const NAMES: Record<PartitionTransactionStatus, string> = { 1: 'STARTED', 2: 'PREPARED', 3: 'COMPLETE', 4: 'FAILED' };
 
 /**
- * @param status - a status
  * @returns its name, e.g. `'PREPARED'`
  */
 export function statusName(status: PartitionTransactionStatus): string {

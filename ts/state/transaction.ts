@@ -97,7 +97,6 @@ export class PartitionTransaction {
   /**
    * Read a value: this transaction's writes first, then the database.
    * @param key - bytes (used as is) or a value to serialize
-   * @param prefix - prefix bytes
    * @param defaultValue - returned when the key is missing (not when it holds `null`)
    * @param cfName - column family; default `'default'`
    * @returns the value, or `defaultValue`
@@ -119,7 +118,6 @@ export class PartitionTransaction {
 
   /**
    * Read many values at once; keys not in the cache are read in one database round trip.
-   * @param prefix - prefix bytes
    * @param defaultValue - returned for each missing key
    * @param cfName - column family; default `'default'`
    * @returns values aligned with `keys`
@@ -158,7 +156,6 @@ export class PartitionTransaction {
   /**
    * Read the stored bytes of a key.
    * @param key - bytes or a value to serialize
-   * @param prefix - prefix bytes
    * @param defaultValue - returned when the key is missing
    * @param cfName - column family; default `'default'`
    * @returns a copy of the bytes, or `defaultValue`
@@ -177,7 +174,6 @@ export class PartitionTransaction {
 
   /**
    * @param key - bytes or a value to serialize
-   * @param prefix - prefix bytes
    * @param cfName - column family; default `'default'`
    * @returns whether the key holds a value (a stored `null` or empty value counts)
    * @throws StateTransactionError unless STARTED
@@ -198,7 +194,6 @@ export class PartitionTransaction {
    * Write a value into the transaction.
    * @param key - bytes or a value to serialize
    * @param value - a value the store's `dumps` can serialize
-   * @param prefix - prefix bytes
    * @param cfName - column family; default `'default'`
    * @throws StateTransactionError unless STARTED (the status does not change)
    * @throws StateSerializationError when the key or value cannot be serialized; the transaction
@@ -218,7 +213,6 @@ export class PartitionTransaction {
    * Write bytes verbatim into the transaction (an empty array is a value, not a delete).
    * @param key - bytes or a value to serialize
    * @param value - the bytes (copied)
-   * @param prefix - prefix bytes
    * @param cfName - column family; default `'default'`
    * @throws StateTransactionError unless STARTED (the status does not change)
    * @throws StateSerializationError when `value` is not a `Uint8Array` or the key cannot be
@@ -240,7 +234,6 @@ export class PartitionTransaction {
    * Delete a key in the transaction (a missing key is fine; it is still deleted at flush and
    * produced as a tombstone).
    * @param key - bytes or a value to serialize
-   * @param prefix - prefix bytes
    * @param cfName - column family; default `'default'`
    * @throws StateTransactionError unless STARTED (the status does not change)
    * @throws StateSerializationError when the key cannot be serialized; the transaction becomes FAILED
@@ -343,7 +336,6 @@ export class PartitionTransaction {
   /**
    * The stored form of a key under a prefix; override to change the key layout.
    * @param key - bytes or a value to serialize
-   * @param prefix - prefix bytes
    * @returns the serialized key
    * @throws StateSerializationError when the key cannot be serialized
    */
@@ -353,9 +345,7 @@ export class PartitionTransaction {
 
   /**
    * Read a serialized key through the cache: `undefined` when deleted here or missing.
-   * @param key - serialized key
    * @param prefix - the prefix bucket to look in
-   * @param cfName - column family
    * @returns the bytes (the cache's own array: do not change it), or `undefined`
    */
   protected async readBytes(key: Uint8Array, prefix: Uint8Array, cfName: string): Promise<Uint8Array | undefined> {
@@ -368,10 +358,8 @@ export class PartitionTransaction {
   /**
    * Cache an update by serialized key, in any column family (local-only ones included); the
    * transaction becomes FAILED if it throws. Checks the status.
-   * @param key - serialized key
    * @param value - bytes to store (kept: pass a copy you will not change)
    * @param prefix - the prefix bucket
-   * @param cfName - column family
    */
   protected writeBytes(key: Uint8Array, value: Uint8Array, prefix: Uint8Array, cfName: string): void {
     this.assertStatus('set', STARTED);
@@ -380,9 +368,7 @@ export class PartitionTransaction {
 
   /**
    * Cache a delete by serialized key, in any column family. Checks the status.
-   * @param key - serialized key
    * @param prefix - the prefix bucket
-   * @param cfName - column family
    */
   protected deleteBytes(key: Uint8Array, prefix: Uint8Array, cfName: string): void {
     this.assertStatus('delete', STARTED);
@@ -395,7 +381,6 @@ export class PartitionTransaction {
    * cache bucket (the cache wins), minus keys deleted here, in key order.
    * @param start - inclusive lower integer (clamped at 0)
    * @param end - exclusive upper integer
-   * @param prefix - prefix bytes
    * @param options - column family and direction
    * @returns `[key, value]` pairs
    * @throws StateTransactionError unless STARTED
@@ -415,8 +400,6 @@ export class PartitionTransaction {
   /**
    * The key bound {@link PartitionTransaction.getItems} builds for an integer:
    * `prefix ‖ SEP ‖ u64(n)`. Override where keys of an empty prefix carry no separator.
-   * @param prefix - prefix bytes
-   * @param n - the integer
    * @returns the bound
    */
   protected itemsBound(prefix: Uint8Array, n: number): Uint8Array {
@@ -509,16 +492,15 @@ export class PartitionTransaction {
   async #produceChangelog(headerOffsets: Uint8Array): Promise<void> {
     const producer = this.partition.changelogProducer;
     if (producer === undefined) return;
-    for (const cfName of this.cache.getColumnFamilies()) {
-      if (LOCAL_ONLY_CFS.has(cfName)) continue;
-      const headers: ChangelogHeaders = {
-        [CHANGELOG_CF_MESSAGE_HEADER]: utf8Encode(cfName),
-        [CHANGELOG_PROCESSED_OFFSETS_MESSAGE_HEADER]: headerOffsets,
-      };
-      for (const bucket of this.cache.getUpdates(cfName)) {
-        for (const { key, value } of bucket.entries.values()) await producer.produce(key, value, headers);
+    let lastCf = '';
+    let headers: ChangelogHeaders | undefined;
+    for (const { cf, key, value } of this.cache.operations()) {
+      if (LOCAL_ONLY_CFS.has(cf)) continue;
+      if (headers === undefined || cf !== lastCf) {
+        headers = { [CHANGELOG_CF_MESSAGE_HEADER]: utf8Encode(cf), [CHANGELOG_PROCESSED_OFFSETS_MESSAGE_HEADER]: headerOffsets };
+        lastCf = cf;
       }
-      for (const key of this.cache.getDeletes(cfName).values()) await producer.produce(key, null, headers);
+      await producer.produce(key, value ?? null, headers);
     }
   }
 }

@@ -28,7 +28,6 @@ export interface ParsedWindowKey {
 /**
  * The stored key of a pair under a prefix: `P ‖ SEP ‖ u64(a) ‖ SEP ‖ u64(b)`, or the 17-byte pair
  * alone for the empty prefix.
- * @param prefix - prefix bytes
  * @param a - first integer (window start, collection id)
  * @param b - second integer (window end, counter)
  * @returns the key
@@ -42,7 +41,6 @@ export function encodePairKey(prefix: Uint8Array, a: number, b: number): Uint8Ar
 /**
  * The bound every pair key of `prefix` whose first integer is `n` starts with: `P ‖ SEP ‖ u64(n)`,
  * or `u64(n)` for the empty prefix.
- * @param prefix - prefix bytes
  * @param n - the first integer
  * @returns the bound
  * @throws IntegerEncodingError when `n` is negative or out of range

@@ -16,7 +16,6 @@ import type {
 /** Windows of one prefix inside one windowed transaction. Reads are async. */
 export interface WindowedState extends State {
   /**
-   * @param startMs - window start
    * @param endMs - window end (greater than the start)
    * @param defaultValue - returned when the window does not exist
    * @returns the window's value, or `defaultValue`
@@ -28,17 +27,11 @@ export interface WindowedState extends State {
   getWindow<V>(startMs: number, endMs: number, defaultValue: V): Promise<V>;
   /**
    * Write a window and raise the latest timestamp of the prefix.
-   * @param startMs - window start
-   * @param endMs - window end
    * @param value - the window's value
    * @param timestampMs - the event time that updated it (not negative)
    * @throws StateArgumentError on a negative timestamp or an empty window
    */
   updateWindow(startMs: number, endMs: number, value: unknown, timestampMs: number): Promise<void>;
-  /**
-   * @param startMs - window start
-   * @param endMs - window end
-   */
   deleteWindow(startMs: number, endMs: number): void;
   /**
    * Windows with `startFromMs < start <= startToMs`.

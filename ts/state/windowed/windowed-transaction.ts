@@ -133,9 +133,7 @@ export class WindowedPartitionTransaction extends PartitionTransaction {
 
   /**
    * Read one window.
-   * @param startMs - window start
    * @param endMs - window end (greater than the start)
-   * @param prefix - prefix bytes
    * @param defaultValue - returned when the window does not exist
    * @returns the window's value, or `defaultValue`
    * @throws StateTransactionError unless STARTED
@@ -154,11 +152,9 @@ export class WindowedPartitionTransaction extends PartitionTransaction {
 
   /**
    * Write one window and raise the prefix's latest timestamp to `timestampMs` (it never decreases).
-   * @param startMs - window start
    * @param endMs - window end (greater than the start)
    * @param value - the window's value (serialized with the store's `dumps`)
    * @param timestampMs - the event time that updated the window
-   * @param prefix - prefix bytes
    * @throws StateTransactionError unless STARTED
    * @throws StateArgumentError when the timestamp is negative or `endMs <= startMs`
    * @throws StateSerializationError when the value cannot be serialized (the transaction FAILS)
@@ -175,9 +171,7 @@ export class WindowedPartitionTransaction extends PartitionTransaction {
 
   /**
    * Delete one window.
-   * @param startMs - window start
    * @param endMs - window end (greater than the start)
-   * @param prefix - prefix bytes
    * @throws StateTransactionError unless STARTED
    * @throws StateArgumentError when `endMs <= startMs`
    */
@@ -193,7 +187,6 @@ export class WindowedPartitionTransaction extends PartitionTransaction {
    * negative bounds are clamped (`startFromMs = -1` includes windows starting at 0).
    * @param startFromMs - exclusive lower bound of the start
    * @param startToMs - inclusive upper bound of the start
-   * @param prefix - prefix bytes
    * @param options - `backwards`: newest first
    * @returns windows ascending by (start, end), or the exact reverse
    * @throws StateTransactionError unless STARTED
@@ -229,7 +222,6 @@ export class WindowedPartitionTransaction extends PartitionTransaction {
    * {@link WindowedPartitionTransaction.expireAllWindows} (the reference's layout), so one store
    * uses either this method with the empty prefix or `expireAllWindows`, never both.
    * @param maxStartTime - the latest start to expire
-   * @param prefix - prefix bytes
    * @param options - `delete`, `collect`, `endInclusive`
    * @returns the expired windows in time order (ascending start, then end)
    * @throws StateTransactionError unless STARTED
@@ -328,7 +320,6 @@ export class WindowedPartitionTransaction extends PartitionTransaction {
    * collection values with id below `maxStartTime`. Does not touch the expiry marker.
    * @param maxStartTime - the latest start to delete
    * @param deleteValues - also delete collection values
-   * @param prefix - prefix bytes
    * @returns how many windows were deleted
    * @throws StateTransactionError unless STARTED
    */
@@ -346,7 +337,6 @@ export class WindowedPartitionTransaction extends PartitionTransaction {
 
   /**
    * The latest event timestamp seen by `updateWindow` for a prefix.
-   * @param prefix - prefix bytes
    * @returns the timestamp, or `undefined` when none is known
    * @throws StateTransactionError unless STARTED
    * @throws StateSerializationError when the stored marker is not an integer
@@ -359,7 +349,6 @@ export class WindowedPartitionTransaction extends PartitionTransaction {
   /**
    * The expiry marker of a prefix: the start of the last window `expireWindows` expired (for the
    * empty prefix after `expireAllWindows`: the last grid end it expired up to).
-   * @param prefix - prefix bytes
    * @returns the marker, or `undefined` when nothing was expired
    * @throws StateTransactionError unless STARTED
    */
@@ -374,7 +363,6 @@ export class WindowedPartitionTransaction extends PartitionTransaction {
    * @param value - a serializable value
    * @param id - the id to file it under (window operators pass the event time); omitted: the
    *   counter value
-   * @param prefix - prefix bytes
    * @returns the id the value was filed under
    * @throws StateTransactionError unless STARTED
    * @throws StateArgumentError when `id` is not a non-negative integer
@@ -397,7 +385,6 @@ export class WindowedPartitionTransaction extends PartitionTransaction {
    * Collection values with `max(start, 0) <= id < end`, in (id, insertion) order.
    * @param start - inclusive lower id
    * @param end - exclusive upper id
-   * @param prefix - prefix bytes
    * @returns the values
    * @throws StateTransactionError unless STARTED
    */
@@ -415,7 +402,6 @@ export class WindowedPartitionTransaction extends PartitionTransaction {
    * marker (the greatest id deleted before), so each call only re-reads from there. When something
    * was deleted the marker becomes the greatest deleted id.
    * @param end - exclusive upper id
-   * @param prefix - prefix bytes
    * @param start - inclusive lower id (count windows pass 0)
    * @returns how many values were deleted
    * @throws StateTransactionError unless STARTED
