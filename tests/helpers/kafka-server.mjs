@@ -16,6 +16,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { skipLoudly as sharedSkipLoudly } from './skip-loudly.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const script = path.join(repoRoot, 'scripts', 'kafka-server.sh');
@@ -130,12 +131,7 @@ export function uniqueName(prefix) {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
-/** Prints a skip reason so it cannot be missed, and records it as a skipped uvu test. */
+/** Prints a skip reason so it cannot be missed, and records it as a skipped uvu test (a failed one under CI). */
 export function skipLoudly(suiteFactory, name) {
-  const why = process.env.STREAMSTATE_KAFKA_UNAVAILABLE ?? 'scripts/kafka-server.sh cannot install a Kafka broker on this machine (see above)';
-  const reason = `${name} SKIPPED: ${why}`;
-  console.error(`\n${'!'.repeat(reason.length)}\n${reason}\n${'!'.repeat(reason.length)}\n`);
-  const skipped = suiteFactory(`${name} (no broker)`);
-  skipped.skip(reason, () => {});
-  skipped.run();
+  sharedSkipLoudly(suiteFactory, name, 'no broker', process.env.STREAMSTATE_KAFKA_UNAVAILABLE ?? 'scripts/kafka-server.sh cannot install a Kafka broker on this machine (see above)');
 }

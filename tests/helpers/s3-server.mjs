@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { skipLoudly as sharedSkipLoudly } from './skip-loudly.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const script = path.join(repoRoot, 'scripts', 's3-server.sh');
@@ -36,11 +37,7 @@ export function startS3Server() {
   };
 }
 
-/** Prints a skip reason so it cannot be missed, and records it as a skipped uvu test. */
+/** Prints a skip reason so it cannot be missed, and records it as a skipped uvu test (a failed one under CI). */
 export function skipLoudly(suiteFactory, name) {
-  const reason = `${name} SKIPPED: scripts/s3-server.sh cannot install an S3 server on this machine (see above)`;
-  console.error(`\n${'!'.repeat(reason.length)}\n${reason}\n${'!'.repeat(reason.length)}\n`);
-  const skipped = suiteFactory(`${name} (no server)`);
-  skipped.skip(reason, () => {});
-  skipped.run();
+  sharedSkipLoudly(suiteFactory, name, 'no server', 'scripts/s3-server.sh cannot install an S3 server on this machine (see above)');
 }

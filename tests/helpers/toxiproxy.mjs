@@ -16,6 +16,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { skipLoudly as sharedSkipLoudly } from './skip-loudly.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const script = path.join(repoRoot, 'scripts', 'toxiproxy.sh');
@@ -90,11 +91,7 @@ export async function createProxy(url, { name, upstream }) {
   return proxy;
 }
 
-/** Prints a skip reason so it cannot be missed, and records it as a skipped uvu test. */
+/** Prints a skip reason so it cannot be missed, and records it as a skipped uvu test (a failed one under CI). */
 export function skipLoudly(suiteFactory, name) {
-  const reason = `${name} SKIPPED: scripts/toxiproxy.sh cannot install Toxiproxy on this machine (see above)`;
-  console.error(`\n${'!'.repeat(reason.length)}\n${reason}\n${'!'.repeat(reason.length)}\n`);
-  const skipped = suiteFactory(`${name} (no Toxiproxy)`);
-  skipped.skip(reason, () => {});
-  skipped.run();
+  sharedSkipLoudly(suiteFactory, name, 'no Toxiproxy', 'scripts/toxiproxy.sh cannot install Toxiproxy on this machine (see above)');
 }
