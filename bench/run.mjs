@@ -15,6 +15,9 @@
 //      --no-s3 skips the S3 columns (SlateDB on MinIO behind Toxiproxy at +0, +10, +30 ms)
 //      --no-rss skips the peak-RSS table (each backend once more, in a child process: bench/rss.mjs)
 //      --no-warmup skips the unrecorded warm-up pass at N = 1000; --no-native the native SlateDB line
+//      --no-read-all skips the S3 read-all part (bench/s3-read-all.mjs: 64 MB of state read back from
+//        MinIO at +0 and +30 ms, in MB/s; also skipped by --no-s3)
+//      --help prints this text
 //      --no-kafka skips the last part, recovery over a real Kafka broker and MinIO
 //        (bench/kafka-recovery.mjs, run as a child process on Node >= 22.22; --kafka-keys K and
 //        --kafka-messages M size it: 100 000 keys and twice as many messages by default)
@@ -55,8 +58,17 @@ const { values: args } = parseArgs({
     'kafka-keys': { type: 'string' },
     'kafka-messages': { type: 'string' },
     'recovery-batch': { type: 'string' },
+    'no-read-all': { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
   },
 });
+if (args.help) {
+  // The usage is the comment block at the top of this file, printed without its comment marks.
+  const { readFileSync } = await import('node:fs');
+  const head = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1);
+  console.log(head.slice(0, head.findIndex((line) => !line.startsWith('//'))).map((line) => line.replace(/^\/\/ ?/, '')).join('\n'));
+  process.exit(0);
+}
 
 const n = args.n !== undefined ? Number(args.n) : args.quick ? 5_000 : 20_000;
 if (!Number.isSafeInteger(n) || n < 100) throw new Error(`--n must be an integer of at least 100, got ${args.n}`);
@@ -288,6 +300,20 @@ if (args.json) {
   console.log(JSON.stringify({ facts, sizes, backends: ran.map((b) => b.id), results: plain, rss, engine }, null, 2));
 }
 console.log(`\ntotal ${((now() - started) / 1000).toFixed(1)} s; load average at the end ${machineFacts().loadAverage1m}`);
+
+// Then: a larger partition (64 MB) read back whole from S3, the handoff's read rate in MB/s.
+if (!args['no-s3'] && !args['no-read-all'] && !args.backends) {
+  console.log('\nS3 read-all: 64 MB of state written to MinIO, then reopened by a new owner and read whole (bench/s3-read-all.mjs)');
+  const child = await import('node:child_process');
+  const status = await new Promise((resolve) => {
+    const proc = child.spawn(process.execPath, [fileURLToPath(new URL('./s3-read-all.mjs', import.meta.url)), ...(args.quick ? ['--mb', '16'] : []), ...(args.markdown ? ['--markdown'] : [])], { stdio: 'inherit' });
+    proc.on('close', resolve);
+  });
+  if (status !== 0) {
+    console.log(`S3 read-all FAILED (exit status ${status}; see above)`);
+    process.exitCode = 1;
+  }
+}
 
 // Last: recovery of one partition over a real broker (replay from Kafka vs reopen from the object
 // store), in a child process because the Kafka client needs a newer Node than this one may be.
