@@ -11,7 +11,13 @@
  * {@link RecoveryManager.recover} then reads each changelog partition from the stored offset (the
  * last applied message is applied again, which is idempotent) or from the beginning when nothing is
  * stored, up to the end it had at assignment, in batches; each batch is applied in one atomic write
- * together with its last offset, so a recovery cut short resumes where it stopped. A message is
+ * together with its last offset, so a recovery cut short resumes where it stopped. The batches are
+ * written without waiting for them to be durable (`{ durable: false }`: on SlateDB, no WAL write
+ * waited for per batch); once a partition has reached its end, `StorePartition.sync` makes it all
+ * durable, before the partition is reported recovered and its processing resumes. A crash before
+ * that loses at most the last batches together with their offsets (on SlateDB, those written since
+ * its last background WAL flush, one `flushInterval` ago), and the next recovery replays them. A
+ * partition revoked or closed part-way is made durable by its close. A message is
  * applied when the source offsets it records were committed, else skipped (its effects were never
  * committed, so the source message is processed again); see `StorePartition.recoverFromChangelogMessages`.
  *
@@ -221,7 +227,7 @@ export class RecoveryManager {
           if (interrupted()) return false;
           if (!this.#partitions.get(partition)?.includes(recovery)) continue;
           await this.#step(recovery);
-          if (recovery.finished) this.#finish(partition, recovery);
+          if (recovery.finished) await this.#finish(partition, recovery);
         }
       }
       if (Date.now() - lastProgress >= progressEvery) {
@@ -245,7 +251,9 @@ export class RecoveryManager {
     });
     const wanted = records.filter((record) => record.offset < recovery.high);
     if (wanted.length > 0) {
-      const outcomes = await recovery.storePartition.recoverFromChangelogMessages(wanted.map(toChangelogMessage), recovery.committedOffsets);
+      const outcomes = await recovery.storePartition.recoverFromChangelogMessages(wanted.map(toChangelogMessage), recovery.committedOffsets, {
+        durable: false,
+      });
       for (const outcome of outcomes) outcome === 'applied' ? recovery.applied++ : recovery.skipped++;
     }
     const next = Math.min(nextOffset, recovery.high);
@@ -259,7 +267,9 @@ export class RecoveryManager {
     }
   }
 
-  #finish(partition: number, recovery: RecoveryPartition): void {
+  async #finish(partition: number, recovery: RecoveryPartition): Promise<void> {
+    // The one durable point of this partition's recovery: its batches were written without one.
+    await recovery.storePartition.sync();
     const remaining = (this.#partitions.get(partition) ?? []).filter((entry) => entry !== recovery);
     if (remaining.length === 0) this.#partitions.delete(partition);
     else this.#partitions.set(partition, remaining);
