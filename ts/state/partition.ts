@@ -286,7 +286,8 @@ export class StorePartition {
   /**
    * Make everything written so far durable: the durable point after recovery batches written with
    * `{ durable: false }`. SlateDB: one WAL write to object storage, waited for (nothing when
-   * `awaitDurable` is off); RocksDB and memory: nothing to do, their writes are durable already.
+   * `awaitDurable` is off); RocksDB and memory: nothing to do, each of their writes is already as
+   * durable as their settings make it.
    * @throws PartitionClosedError after close
    */
   async sync(): Promise<void> {
