@@ -63,7 +63,7 @@ export {
   type OptionRule, pairKeyBound, type ParsedWindowKey, parseWindowKey, PartitionClosedError,
   PartitionNotAssignedError, PartitionStoreIsUsed, PartitionTransaction, PartitionTransactionCache,
   PartitionTransactionStatus, type PrefixBucket, type ProcessedOffsets, type RangeReadOptions,
-  type RecoveryOutcome, type RegisterStoreOptions, type ResolvedRocksDBOptions, type ResolvedSlateDBOptions,
+  type RecoverOptions, type RecoveryOutcome, type RegisterStoreOptions, type ResolvedRocksDBOptions, type ResolvedSlateDBOptions,
   type ResolvedStoreOptions, resolveOptions, resolveRocksDBOptions, resolveSlateDBOptions, resolveStateDir,
   resolveStoreOptions, type RocksDBCompressionType, RocksDBOpenAborted, type RocksDBOptions, RocksDBStore,
   rocksDbStoreBackend, type RocksDBTuning, serializeKey, serializePrefix, serializeValue, SlateDBOpenAborted,

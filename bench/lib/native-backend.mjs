@@ -4,7 +4,7 @@
 // design costs. Column families are key prefixes exactly as in the wasm backend
 // (`__cf::<name>::key`, names escaped, a `__families::<name>` registry key written with a family's
 // first write), and a durable write is a non-waiting write followed by a WAL flush, as in the wasm
-// backend. No lease (native SlateDB's own fencing only), no corruption handling: not a product.
+// backend (skipped for a write with { durable: false }; sync() flushes the WAL). No lease (native SlateDB's own fencing only), no corruption handling: not a product.
 import path from 'node:path';
 import { closeNative, nativeScan, openNative } from './native-slatedb.mjs';
 
@@ -65,7 +65,7 @@ class NativeDatabase {
     return Promise.all(keys.map(async (key) => (await this.#db.get(concat(prefix, key))) ?? undefined));
   }
 
-  async write(operations) {
+  async write(operations, options) {
     if (operations.length === 0) return;
     const batch = new this.#slatedb.WriteBatch();
     try {
@@ -82,10 +82,15 @@ class NativeDatabase {
       // (rather than waiting up to a flush_interval for the next tick).
       const handle = await this.#db.write_with_options(batch, { await_durable: false });
       handle?.dispose?.();
-      if (this.#awaitDurable) await this.#db.flush_with_options({ flush_type: this.#slatedb.FlushType.Wal });
+      if (this.#awaitDurable && options?.durable !== false) await this.#db.flush_with_options({ flush_type: this.#slatedb.FlushType.Wal });
     } finally {
       batch.dispose();
     }
+  }
+
+  // As the wasm backend: the durable point after writes made with { durable: false } (row e).
+  async sync() {
+    if (this.#awaitDurable) await this.#db.flush_with_options({ flush_type: this.#slatedb.FlushType.Wal });
   }
 
   async *iterate({ cf, gte, lt, reverse = false, limit = Infinity }) {

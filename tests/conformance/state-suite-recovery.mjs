@@ -68,6 +68,28 @@ export function stateRecovery(test, assert, scenario) {
     assert.is(await batch.getChangelogOffset(), 14);
   });
 
+  scenario('§10.3 batches recovered with { durable: false } read back at once; sync() makes them durable; close keeps them', async ({ manager }) => {
+    const headers = { __column_family__: bytes('default') };
+    const first = manager({ groupId: 'g' });
+    const store = first.registerStore('topic');
+    const p = await store.assignPartition(0);
+    const message = (key, value, offset) => ({ key: bytes(key), value: value === null ? null : bytes(value), headers, offset });
+    assert.equal(await p.recoverFromChangelogMessages([message('a', '1', 0), message('b', '2', 1)], {}, { durable: false }), ['applied', 'applied']);
+    assert.equal(await p.recoverFromChangelogMessages([message('a', null, 2), message('c', '3', 3)], {}, { durable: false }), ['applied', 'applied']);
+    assert.equal(await contents(p), [['b', '2'], ['c', '3']], 'visible before any durable point');
+    assert.is(await p.getChangelogOffset(), 3);
+    await p.sync();
+    await p.recoverFromChangelogMessages([message('d', '4', 4)], {}, { durable: false });
+    await first.close();
+    const error = await rejection(assert, () => p.sync());
+    assert.is(error.code, 'PARTITION_CLOSED', String(error));
+    const second = manager({ groupId: 'g' });
+    second.registerStore('topic');
+    const { default: reopened } = await second.onPartitionAssign('topic', 0);
+    assert.equal(await contents(reopened), [['b', '2'], ['c', '3'], ['d', '4']], 'a batch written after the durable point is kept by close');
+    assert.is(await reopened.getChangelogOffset(), 4);
+  });
+
   scenario('§10.3 a message without a __column_family__ header is refused and nothing is written', async ({ partition }) => {
     const { partition: p } = await partition();
     for (const headers of [{}, { __column_family__: bytes('') }, { __column_family__: null }, []]) {

@@ -15,7 +15,9 @@
  *   an absent family finds nothing and does not create it.
  * - Keys are ordered bytewise (unsigned, lexicographic; a proper prefix sorts first).
  * - {@link BackendDatabase.write} applies all operations of a batch atomically and durably (per
- *   the backend's durability setting): after a crash either all are visible or none.
+ *   the backend's durability setting): after a crash either all are visible or none. A write with
+ *   `durable: false` is just as atomic; a crash may lose it, but only together with every write
+ *   made after it (a suffix of the writes), until {@link BackendDatabase.sync} or `close` returns.
  * - {@link BackendDatabase.iterate} honours both bounds in both directions: `gte` inclusive, `lt`
  *   exclusive; empty when `gte >= lt`. It reads a consistent snapshot taken at its first step:
  *   writes made while it runs are not seen.
@@ -85,8 +87,18 @@ export interface BackendDatabase {
   get(cf: string, key: Uint8Array): Promise<Uint8Array | undefined>;
   /** Read many keys of one family at once; the answer is aligned with `keys`. */
   getMany(cf: string, keys: Uint8Array[]): Promise<(Uint8Array | undefined)[]>;
-  /** Apply a batch atomically. Later operations on the same key win. */
-  write(operations: BatchOperation[]): Promise<void>;
+  /**
+   * Apply a batch atomically. Later operations on the same key win. With `durable: false` it may
+   * resolve before the batch is durable (still atomic; a crash loses it only with every later
+   * write); {@link BackendDatabase.sync} or `close` makes it durable. A backend without `sync`
+   * ignores the option: its every write is durable when it resolves.
+   */
+  write(operations: BatchOperation[], options?: { durable?: boolean }): Promise<void>;
+  /**
+   * Make every batch written so far durable (per the backend's durability setting). Only a backend
+   * that honours `durable: false` in {@link BackendDatabase.write} has it.
+   */
+  sync?(): Promise<void>;
   /** Iterate `[key, value]` pairs within bounds; see {@link IterateOptions}. */
   iterate(options: IterateOptions): AsyncIterable<[Uint8Array, Uint8Array]>;
   /** Names of the families that exist. */

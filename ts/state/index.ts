@@ -45,7 +45,7 @@ export { PartitionTransaction, type ProcessedOffsets, type RangeReadOptions } fr
 export { type State, TransactionState } from './state.js';
 export { withTransaction } from './with-transaction.js';
 export {
-  type IterItemsOptions, type RecoveryOutcome, StorePartition, type StorePartitionOptions,
+  type IterItemsOptions, type RecoverOptions, type RecoveryOutcome, StorePartition, type StorePartitionOptions,
 } from './partition.js';
 export { OpenDeadline } from './open-deadline.js';
 export { type StoreBackendErrors } from './open-partition.js';

@@ -46,6 +46,17 @@ export interface IterItemsOptions {
   backwards?: boolean;
 }
 
+/** Options of {@link StorePartition.recoverFromChangelogMessages}. */
+export interface RecoverOptions {
+  /**
+   * `false`: resolve without waiting for the batch to be durable (SlateDB: no WAL write waited
+   * for; RocksDB and memory: no difference). The batch stays atomic with its offset, so a crash
+   * loses only the last batches together with their offsets, and the next recovery replays them.
+   * Call {@link StorePartition.sync} before processing resumes. Default `true`.
+   */
+  durable?: boolean;
+}
+
 /** What {@link StorePartition.recoverFromChangelogMessage} did with a message. */
 export type RecoveryOutcome = 'applied' | 'skipped';
 
@@ -241,11 +252,16 @@ export class StorePartition {
    * offset becomes the last message's), in one backend write.
    * @param messages - messages in consumption order
    * @param committedOffsets - committed source offsets by topic
+   * @param options - `{ durable: false }` to skip the durable point of this batch (see {@link RecoverOptions})
    * @returns what happened to each message, aligned with `messages`
    * @throws ColumnFamilyHeaderMissing or InvalidChangelogMessageError when any message is malformed
    *   (nothing written)
    */
-  async recoverFromChangelogMessages(messages: readonly ChangelogMessage[], committedOffsets: CommittedOffsets): Promise<RecoveryOutcome[]> {
+  async recoverFromChangelogMessages(
+    messages: readonly ChangelogMessage[],
+    committedOffsets: CommittedOffsets,
+    options: RecoverOptions = {},
+  ): Promise<RecoveryOutcome[]> {
     this.#assertOpen('recover');
     if (messages.length === 0) return [];
     const decoded = messages.map(decodeChangelogMessage);
@@ -256,7 +272,7 @@ export class StorePartition {
       return 'applied';
     });
     const last = decoded[decoded.length - 1]!;
-    await this.#writeWithOffset(operations, last.offset);
+    await this.#writeWithOffset(operations, last.offset, options.durable ?? true);
     const before = this.#recovered;
     this.#recovered += decoded.length;
     if (before === 0 || Math.floor(before / RECOVERY_PROGRESS_EVERY) !== Math.floor(this.#recovered / RECOVERY_PROGRESS_EVERY)) {
@@ -265,6 +281,24 @@ export class StorePartition {
     const applied = outcomes.filter((outcome) => outcome === 'applied').length;
     this.logger.debug(`Recovery applied ${applied} and skipped ${decoded.length - applied} changelog message(s) up to offset ${last.offset}. ${this.logContext()}`);
     return outcomes;
+  }
+
+  /**
+   * Make everything written so far durable: the durable point after recovery batches written with
+   * `{ durable: false }`. SlateDB: one WAL write to object storage, waited for (nothing when
+   * `awaitDurable` is off); RocksDB and memory: nothing to do, each of their writes is already as
+   * durable as their settings make it.
+   * @throws PartitionClosedError after close
+   */
+  async sync(): Promise<void> {
+    this.#assertOpen('sync');
+    try {
+      await this.db.sync?.();
+    } catch (error) {
+      // What the unsynced batches stored may be lost: read the offset again next time.
+      this.#changelogOffset = undefined;
+      throw error;
+    }
   }
 
   /**
@@ -282,13 +316,13 @@ export class StorePartition {
     return formatLogContext(this.storeName, this.streamId, this.partition, this.path);
   }
 
-  async #writeWithOffset(operations: BatchOperation[], offset: number | undefined): Promise<void> {
+  async #writeWithOffset(operations: BatchOperation[], offset: number | undefined, durable = true): Promise<void> {
     if (offset !== undefined) {
       operations.push({ cf: METADATA_CF_NAME, key: CHANGELOG_OFFSET_KEY, value: intToBytes(offset) });
     }
     if (operations.length === 0) return;
     try {
-      await this.db.write(operations);
+      await (durable ? this.db.write(operations) : this.db.write(operations, { durable: false }));
     } catch (error) {
       // The batch may or may not have landed; read the offset again next time.
       this.#changelogOffset = undefined;

@@ -132,7 +132,9 @@ export class SlateDbDatabase implements BackendDatabase {
    * @inheritDoc
    * One engine write batch, so the whole batch (data and changelog offset) is atomic. A family
    * written for the first time is recorded in the registry in the same batch. Resolves once the
-   * batch is in object storage when `awaitDurable` is on (the default).
+   * batch is in object storage when `awaitDurable` is on (the default) and `options.durable` is
+   * not `false`; with `durable: false` it resolves once the batch is in memory, and SlateDB writes
+   * it to object storage with the next WAL flush (every `flushInterval`, or {@link SlateDbDatabase.sync}).
    * A write refused because the lease is unconfirmed (its renewal failed or was slow) is retried,
    * renewing the lease first, at most `LEASE_UNCONFIRMED_ATTEMPTS` (3) times in all; nothing is
    * written before the lease is confirmed.
@@ -140,7 +142,7 @@ export class SlateDbDatabase implements BackendDatabase {
    *   opened the database; SlateDBLeaseUnconfirmedError when the lease is still unconfirmed after
    *   the last attempt (nothing was written)
    */
-  async write(operations: BatchOperation[]): Promise<void> {
+  async write(operations: BatchOperation[], options?: { durable?: boolean }): Promise<void> {
     this.#assertOpen('write');
     assertBatch(operations);
     if (operations.length === 0) return;
@@ -160,11 +162,25 @@ export class SlateDbDatabase implements BackendDatabase {
       // tick: a state flush is one large batch per partition, so there is nothing to group-commit
       // it with, and the commit then costs one object PUT instead of up to a whole interval.
       await this.#engine.write(batch, { awaitDurable: false });
-      if (this.#awaitDurable) await this.#engine.flush('wal');
+      if (this.#awaitDurable && options?.durable !== false) await this.#engine.flush('wal');
     } catch (error) {
       throw this.#translate('write', error);
     }
     for (const cf of newFamilies) this.#families.add(cf);
+  }
+
+  /**
+   * @inheritDoc
+   * One WAL flush (one object PUT, waited for) when `awaitDurable` is on; nothing otherwise.
+   */
+  async sync(): Promise<void> {
+    this.#assertOpen('sync');
+    if (!this.#awaitDurable) return;
+    try {
+      await this.#engine.flush('wal');
+    } catch (error) {
+      throw this.#translate('sync', error);
+    }
   }
 
   /**
