@@ -9,6 +9,7 @@ import {
   MemoryBackend,
   MemoryObjectStore,
   MemoryStore,
+  RecoveryManager,
   S3ObjectStore,
   SlateDb,
   SlateDbBackend,
@@ -273,7 +274,19 @@ secrets('inspect and JSON.stringify of a store, its options and its manager hide
   assert.not.ok(JSON.stringify(s3).includes(SECRET));
 });
 
+const recovery = suite('validation: RecoveryManager options');
+
+recovery('millisecond options must be numbers of milliseconds; durableEveryMs may be 0', () => {
+  for (const [name, bad] of [['durableEveryMs', -1], ['durableEveryMs', '5000'], ['stuckAfterMs', 0], ['progressIntervalMs', Number.NaN]]) {
+    const error = thrown(() => new RecoveryManager({ [name]: bad }));
+    assert.is(error.code, 'APPLICATION_ERROR', `${name}: ${String(bad)}`);
+    assert.match(error.message, name);
+  }
+  new RecoveryManager({ durableEveryMs: 0, stuckAfterMs: 1000, progressIntervalMs: 250 });
+});
+
 locations.run();
 engine.run();
 state.run();
 secrets.run();
+recovery.run();

@@ -41,7 +41,7 @@ import {
   type TopicPartition,
 } from '../kafka/types.js';
 import { StreamingDataFrame, type MessageContext, type Step } from './dataframe.js';
-import { ApplicationError, TopicConfigurationMismatch, TopicNotFoundError } from './errors.js';
+import { ApplicationError, checkPositive, TopicConfigurationMismatch, TopicNotFoundError } from './errors.js';
 import { CheckpointProducer } from './producer.js';
 import { RecoveryManager, type RecoveryReport } from './recovery.js';
 import { StateRecoveryOffsetOutOfRange } from '../state/errors.js';
@@ -178,11 +178,11 @@ export class Application {
     if ((options.brokerAddress === undefined) === (options.kafka === undefined)) {
       throw new ApplicationError('Give exactly one of brokerAddress ("host:port") and kafka (a KafkaClient such as new InMemoryKafka()).');
     }
-    positive(options.commitInterval, 'commitInterval', true);
-    positive(options.commitEvery, 'commitEvery', false, true);
-    positive(options.topicPartitions, 'topicPartitions', false);
-    positive(options.sessionTimeoutMs, 'sessionTimeoutMs', false);
-    positive(options.heartbeatIntervalMs, 'heartbeatIntervalMs', false);
+    checkPositive(options.commitInterval, 'commitInterval', true);
+    checkPositive(options.commitEvery, 'commitEvery', false, true);
+    checkPositive(options.topicPartitions, 'topicPartitions', false);
+    checkPositive(options.sessionTimeoutMs, 'sessionTimeoutMs', false);
+    checkPositive(options.heartbeatIntervalMs, 'heartbeatIntervalMs', false);
     oneOf(options.autoOffsetReset, 'autoOffsetReset', ['earliest', 'latest']);
     oneOf(options.stateRecoveryOffsetReset, 'stateRecoveryOffsetReset', ['earliest', 'error']);
     this.options = options;
@@ -771,11 +771,6 @@ function serializeValue(value: unknown): Uint8Array | null {
   return utf8Encode(JSON.stringify(value, (_key, inner) => (inner instanceof Uint8Array ? utf8Decode(inner) : inner)));
 }
 
-function positive(value: number | undefined, name: string, allowFraction: boolean, allowZero = false): void {
-  if (value === undefined) return;
-  const ok = typeof value === 'number' && Number.isFinite(value) && (allowZero ? value >= 0 : value > 0) && (allowFraction || Number.isInteger(value));
-  if (!ok) throw new ApplicationError(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} ${allowFraction ? 'number' : 'integer'}, got ${String(value)}.`);
-}
 
 function oneOf(value: string | undefined, name: string, allowed: string[]): void {
   if (value !== undefined && !allowed.includes(value)) throw new ApplicationError(`${name} must be one of ${allowed.map((a) => `"${a}"`).join(', ')}, got ${JSON.stringify(value)}.`);

@@ -39,3 +39,14 @@ export class ApplicationError extends StreamstateError {
     super('APPLICATION_ERROR', message, options);
   }
 }
+
+/**
+ * Refuses a numeric option that is given and is not a positive (or, with `allowZero`, non-negative)
+ * finite number, or not a whole number when `allowFraction` is false.
+ * @throws ApplicationError naming the option and the value given
+ */
+export function checkPositive(value: number | undefined, name: string, allowFraction: boolean, allowZero = false): void {
+  if (value === undefined) return;
+  const ok = typeof value === 'number' && Number.isFinite(value) && (allowZero ? value >= 0 : value > 0) && (allowFraction || Number.isInteger(value));
+  if (!ok) throw new ApplicationError(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} ${allowFraction ? 'number' : 'integer'}, got ${String(value)}.`);
+}

@@ -35,7 +35,7 @@ import { InvalidStoreChangelogOffset } from '../state/errors.js';
 import { OFFSET_BEGINNING } from '../state/constants.js';
 import { tpKey, type KafkaAdmin, type KafkaRecord, type PartitionReader } from '../kafka/types.js';
 import type { ChangelogMessage } from '../state/changelog.js';
-import { RecoveryStuckError } from './errors.js';
+import { checkPositive, RecoveryStuckError } from './errors.js';
 
 
 // One durable point (on SlateDB, one WAL write waited for) per partition per 5 s of replay: a
@@ -157,8 +157,15 @@ export class RecoveryManager {
   readonly #partitions = new Map<number, RecoveryPartition[]>();
   readonly #completed: RecoveryReport[] = [];
 
-  /** @param options - reader, admin, logger, batch and progress settings */
+  /**
+   * @param options - reader, admin, logger, batch and progress settings
+   * @throws ApplicationError when `progressIntervalMs`, `stuckAfterMs` or `durableEveryMs` is not a number of
+   *   milliseconds (positive; `durableEveryMs` may be 0: a durable point after every batch)
+   */
   constructor(options: RecoveryOptions) {
+    checkPositive(options.progressIntervalMs, 'progressIntervalMs', true);
+    checkPositive(options.stuckAfterMs, 'stuckAfterMs', true);
+    checkPositive(options.durableEveryMs, 'durableEveryMs', true, true);
     this.#options = options;
   }
 
