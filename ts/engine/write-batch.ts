@@ -38,6 +38,47 @@ function describe(x: unknown): string {
   return typeof x;
 }
 
+/** One operation of {@link encodedBatch}: a put when `value` is set, a delete when it is `undefined`. */
+export interface PrefixedOperation {
+  /** Bytes stored before `key` (a column family's prefix); may be empty. */
+  readonly keyPrefix: Uint8Array;
+  readonly key: Uint8Array;
+  readonly value: Uint8Array | undefined;
+}
+
+let adopt: (batch: WriteBatch, encoded: Uint8Array, count: number) => WriteBatch;
+
+/**
+ * Internal (the SlateDB backend's write path): the batch of `operations`, each key stored as
+ * `keyPrefix ‖ key`, encoded in one allocation so each byte is copied once (`put` copies twice:
+ * when added and when encoded). The caller has checked that keys and values are `Uint8Array`s.
+ * @throws SlateDbError `INVALID_ARGUMENT` for an empty or oversized stored key
+ */
+export function encodedBatch(operations: readonly PrefixedOperation[]): WriteBatch {
+  let size = 0;
+  for (const { keyPrefix, key, value } of operations) {
+    const keyLength = keyPrefix.length + key.length;
+    if (keyLength === 0 || keyLength > MAX_KEY_BYTES) checkKey(new Uint8Array(keyLength));
+    size += 1 + 4 + keyLength + (value === undefined ? 0 : 4 + value.length);
+  }
+  const out = new Uint8Array(size);
+  const view = new DataView(out.buffer);
+  let at = 0;
+  for (const { keyPrefix, key, value } of operations) {
+    out[at] = value === undefined ? 0 : 1;
+    view.setUint32(at + 1, keyPrefix.length + key.length, true);
+    out.set(keyPrefix, at + 5);
+    out.set(key, at + 5 + keyPrefix.length);
+    at += 5 + keyPrefix.length + key.length;
+    if (value !== undefined) {
+      view.setUint32(at, value.length, true);
+      out.set(value, at + 4);
+      at += 4 + value.length;
+    }
+  }
+  return adopt(new WriteBatch(), out, operations.length);
+}
+
 /**
  * A set of puts and deletes applied atomically by {@link SlateDb.write}: after a crash either
  * all of them are visible or none. Later operations on the same key win. Bytes are copied when
@@ -47,6 +88,10 @@ export class WriteBatch {
   #chunks: Uint8Array[] = [];
   #bytes = 0;
   #count = 0;
+
+  static {
+    adopt = (batch, encoded, count) => batch.#push(encoded, count);
+  }
 
   /** Number of operations added. */
   get size(): number {
@@ -83,15 +128,16 @@ export class WriteBatch {
     return this.#push(chunk);
   }
 
-  #push(chunk: Uint8Array): this {
+  #push(chunk: Uint8Array, count = 1): this {
     this.#chunks.push(chunk);
     this.#bytes += chunk.length;
-    this.#count += 1;
+    this.#count += count;
     return this;
   }
 
   /** The batch in the engine's wire format (internal). */
   encode(): Uint8Array {
+    if (this.#chunks.length === 1) return this.#chunks[0]!;
     const out = new Uint8Array(this.#bytes);
     let at = 0;
     for (const chunk of this.#chunks) {

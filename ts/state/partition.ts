@@ -6,6 +6,7 @@
  * @module
  */
 import { DEFAULT_CF, type BackendDatabase, type BatchOperation } from '../backends/backend.js';
+import { markCheckedBatch } from '../backends/validate-arguments.js';
 import { getLogger, type Logger } from '../logging.js';
 import { bytesToKeyString } from './bytes.js';
 import type { ChangelogMessage, ChangelogProducer } from './changelog.js';
@@ -191,7 +192,7 @@ export class StorePartition {
    */
   async write(cache: PartitionTransactionCache, changelogOffset?: number): Promise<void> {
     this.#assertOpen('write');
-    await this.#writeWithOffset([...cache.operations()], changelogOffset);
+    await this.#writeWithOffset(markCheckedBatch([...cache.operations()]), changelogOffset);
   }
 
   /** @returns the stored changelog offset, or `undefined` when none was stored */

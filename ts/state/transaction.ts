@@ -31,7 +31,7 @@ import { jsonDumps } from './json.js';
 import { assertColumnFamilyName } from './names.js';
 import { checkOffset } from './offsets.js';
 import type { StorePartition } from './partition.js';
-import { deserializeValue, serializeKey, serializePrefix, serializeValue } from './serialization.js';
+import { deserializeValue, dumps as defaultDumps, serializeKey, serializePrefix, serializeValue } from './serialization.js';
 import { TransactionState, type State } from './state.js';
 import { Marker, PartitionTransactionCache } from './transaction-cache.js';
 import { PartitionTransactionStatus, statusName } from './transaction-status.js';
@@ -205,7 +205,7 @@ export class PartitionTransaction {
     checkWritableColumnFamily(cfName);
     this.failOnError(() => {
       const bytes = serializeValue(value, this.partition.dumps);
-      this.cache.set(this.serializeKey(key, prefix), bytes, prefix, cfName);
+      this.cache.set(this.#ownedKey(key, prefix), this.partition.dumps === defaultDumps ? bytes : bytes.slice(), prefix, cfName);
     });
   }
 
@@ -226,7 +226,7 @@ export class PartitionTransaction {
       if (!(value instanceof Uint8Array)) {
         throw new StateSerializationError(`Value must be bytes: setBytes() takes a Uint8Array, got ${typeof value}. Use set() for other values.`);
       }
-      this.cache.set(this.serializeKey(key, prefix), value.slice(), prefix, cfName);
+      this.cache.set(this.#ownedKey(key, prefix), value.slice(), prefix, cfName);
     });
   }
 
@@ -242,7 +242,7 @@ export class PartitionTransaction {
     this.assertStatus('delete', STARTED);
     checkPrefix(prefix);
     checkWritableColumnFamily(cfName);
-    this.failOnError(() => this.cache.delete(this.serializeKey(key, prefix), prefix, cfName));
+    this.failOnError(() => this.cache.delete(this.#ownedKey(key, prefix), prefix, cfName));
   }
 
   /**
@@ -341,6 +341,17 @@ export class PartitionTransaction {
    */
   protected serializeKey(key: unknown, prefix: Uint8Array): Uint8Array {
     return serializeKey(key, prefix, this.partition.dumps);
+  }
+
+  /**
+   * The serialized key as an array only the cache holds: the caller's own bytes key (under the
+   * empty prefix) is copied. The cache owns every key and value it holds (values from a `dumps`
+   * other than the default, which may hand out an array it keeps, are copied in `set`), so the
+   * partition's batch is written without the backend checking or copying it again.
+   */
+  #ownedKey(key: unknown, prefix: Uint8Array): Uint8Array {
+    const serialized = this.serializeKey(key, prefix);
+    return serialized === key ? serialized.slice() : serialized;
   }
 
   /**

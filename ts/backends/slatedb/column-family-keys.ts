@@ -74,19 +74,23 @@ export function familyRange(name: string): FamilyRange {
 }
 
 /**
- * A family's stored key for a key.
- * @param range - the family's range
- * @param key - the key within the family
- * @returns `prefix ‖ key`
- * @throws BackendInvalidArgumentError when the result exceeds SlateDB's key limit
+ * @throws BackendInvalidArgumentError when `prefix ‖ key` exceeds SlateDB's key limit
  */
-export function storedKey(range: FamilyRange, key: Uint8Array): Uint8Array {
+export function checkStoredKeyLength(range: FamilyRange, key: Uint8Array): void {
   const limit = MAX_KEY_BYTES - range.prefix.length;
   if (key.length > limit) {
     throw new BackendInvalidArgumentError(
       `A key is ${key.length} bytes; with this column family's prefix, SlateDB keys may be at most ${limit} bytes. Use shorter keys.`,
     );
   }
+}
+
+/**
+ * A family's stored key for a key: `prefix ‖ key`.
+ * @throws BackendInvalidArgumentError when the result exceeds SlateDB's key limit
+ */
+export function storedKey(range: FamilyRange, key: Uint8Array): Uint8Array {
+  checkStoredKeyLength(range, key);
   return concatBytes(range.prefix, key);
 }
 

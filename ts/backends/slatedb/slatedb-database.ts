@@ -6,13 +6,14 @@
  * @module
  */
 import type { SlateDb } from '../../engine/slatedb.js';
-import { WriteBatch } from '../../engine/write-batch.js';
+import { encodedBatch, type PrefixedOperation } from '../../engine/write-batch.js';
 import type { BackendDatabase, BackendSupports, BatchOperation, IterateOptions } from '../backend.js';
 import { DEFAULT_CF } from '../backend.js';
 import { BackendClosedError } from '../errors.js';
 import { compareBytes } from '../../bytes.js';
 import { assertBatch, assertKeys, checkIterateOptions } from '../validate-arguments.js';
 import {
+  checkStoredKeyLength,
   familyFromRegistryKey,
   familyRange,
   registryKey,
@@ -144,15 +145,16 @@ export class SlateDbDatabase implements BackendDatabase {
     this.#assertOpen('write');
     assertBatch(operations);
     if (operations.length === 0) return;
-    const batch = new WriteBatch();
+    const prefixed: PrefixedOperation[] = [];
     const newFamilies = new Set<string>();
     for (const { cf, key, value } of operations) {
-      const stored = storedKey(this.#range(cf), key);
-      if (value === undefined) batch.delete(stored);
-      else batch.put(stored, value);
+      const range = this.#range(cf);
+      checkStoredKeyLength(range, key);
+      prefixed.push({ keyPrefix: range.prefix, key, value });
       if (!this.#families.has(cf)) newFamilies.add(cf);
     }
-    for (const cf of newFamilies) batch.put(registryKey(cf), EMPTY);
+    for (const cf of newFamilies) prefixed.push({ keyPrefix: EMPTY, key: registryKey(cf), value: EMPTY });
+    const batch = encodedBatch(prefixed);
     await this.#lease.assertHeldRetrying('A write');
     this.#assertOpen('write');
     try {
@@ -174,8 +176,7 @@ export class SlateDbDatabase implements BackendDatabase {
   async createFamilies(names: string[]): Promise<void> {
     const missing = [...new Set(names)].filter((name) => !this.#families.has(name));
     if (missing.length === 0) return;
-    const batch = new WriteBatch();
-    for (const name of missing) batch.put(registryKey(name), EMPTY);
+    const batch = encodedBatch(missing.map((name) => ({ keyPrefix: EMPTY, key: registryKey(name), value: EMPTY })));
     await this.#lease.assertHeld();
     try {
       await this.#engine.write(batch);
