@@ -5,40 +5,12 @@ import * as assert from 'uvu/assert';
 import { MemoryObjectStore, SlateDBLeaseLostError, SlateDBLeaseUnconfirmedError, SlateDBLockError } from 'streamstate';
 import { DatabaseLease, readLease } from '../dist/backends/slatedb/database-lease.js';
 import { rejectionOf } from './helpers/fixtures.mjs';
+import { manualClock } from './helpers/manual-clock.mjs';
 import { captureLogger } from './helpers/state-logger.mjs';
 
 const TTL = 10_000;
 const RENEW = 3_000;
 const KEY = 'db/.lock';
-
-/** A clock that moves only when told; `advance` fires the due ticks and waits for their work. */
-function manualClock(start = 1_700_000_000_000) {
-  let now = start;
-  const timers = new Set();
-  return {
-    now: () => now,
-    every(ms, tick) {
-      const timer = { ms, next: now + ms, tick };
-      timers.add(timer);
-      return () => timers.delete(timer);
-    },
-    get timers() {
-      return timers.size;
-    },
-    async advance(ms) {
-      const until = now + ms;
-      for (;;) {
-        const due = [...timers].filter((timer) => timer.next <= until).sort((a, b) => a.next - b.next)[0];
-        if (due === undefined) break;
-        now = due.next;
-        due.next += due.ms;
-        due.tick();
-        for (let i = 0; i < 20; i++) await Promise.resolve();
-      }
-      now = until;
-    },
-  };
-}
 
 /** A store whose puts fail with a network-like error while `failing` is set. */
 function flakyStore() {

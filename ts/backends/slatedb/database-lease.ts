@@ -283,15 +283,15 @@ export class DatabaseLease {
       expiresAt: this.#clock.now() + ttlMs,
       renewals: this.#renewals + 1,
     };
-    const started = performance.now();
+    const started = this.#clock.now();
     try {
       const version = await store.put(key, encodeRecord(record), { mode: { etag: this.#etag } });
       this.#etag = version.etag ?? (await headEtag(this.#request));
       this.#expiresAt = record.expiresAt;
       this.#renewals = record.renewals;
-      this.#lastRenewal = { tookMs: performance.now() - started };
+      this.#lastRenewal = { tookMs: this.#clock.now() - started };
     } catch (error) {
-      this.#lastRenewal = { tookMs: performance.now() - started, error };
+      this.#lastRenewal = { tookMs: this.#clock.now() - started, error };
       if (isStoreError(error, 'Precondition') || isStoreError(error, 'NotFound')) {
         this.#lose('another opener replaced or deleted the lease object', error);
       } else if (this.#clock.now() >= this.#expiresAt) {
