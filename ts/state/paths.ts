@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { parseObjectStoreLocation } from '../object-stores/location.js';
+import { parseObjectStoreLocation } from '../backends/slatedb/index.js';
 import { InvalidOptionsError } from './errors.js';
 
 /**
