@@ -28,8 +28,6 @@ export class MemoryDatabase implements BackendDatabase {
   /**
    * Use {@link MemoryBackend.open}; this constructor does not lock anything.
    * @param path - the path it is registered under
-   * @param supports - the backend's capability manifest
-   * @param data - the database's families
    * @param onClose - releases the path's lock in the backend's registry
    */
   constructor(path: string, supports: BackendSupports, data: MemoryDatabaseData, onClose: () => void) {

@@ -35,7 +35,6 @@ export class SortedEntries {
 
   /**
    * Read one key.
-   * @param key - the key
    * @returns the stored value, or `undefined` when absent
    */
   get(key: Uint8Array): Uint8Array | undefined {
@@ -63,7 +62,6 @@ export class SortedEntries {
 
   /**
    * Remove a key; nothing happens when it is absent.
-   * @param key - the key
    */
   delete(key: Uint8Array): void {
     const index = lowerBound(this.#keys, key);
@@ -119,7 +117,6 @@ export class SortedEntries {
 
   /**
    * Freeze the current entries for reading; later writes do not change the snapshot.
-   * @returns the snapshot
    */
   snapshot(): EntriesSnapshot {
     this.#shared = true;

@@ -33,7 +33,6 @@ export interface FamilyRange {
 
 /**
  * Escape a family name so that it holds no `:` (and `%` stays unambiguous).
- * @param name - a family name
  * @returns the escaped name
  * @throws BackendInvalidArgumentError when the name is empty, not a string, or not well-formed
  *   Unicode (a lone surrogate would not survive UTF-8 and two names would collide)
@@ -52,8 +51,6 @@ export function escapeFamilyName(name: string): string {
 
 /**
  * The inverse of {@link escapeFamilyName}.
- * @param escaped - an escaped name
- * @returns the family name
  */
 export function unescapeFamilyName(escaped: string): string {
   return escaped.replace(/%25|%3A/g, (sequence) => (sequence === '%25' ? '%' : ':'));
@@ -61,7 +58,6 @@ export function unescapeFamilyName(escaped: string): string {
 
 /**
  * The key range of one family.
- * @param name - the family name
  * @returns its prefix and the end of its range
  * @throws BackendInvalidArgumentError for an invalid name (see {@link escapeFamilyName})
  */
@@ -96,7 +92,6 @@ export function storedKey(range: FamilyRange, key: Uint8Array): Uint8Array {
 
 /**
  * The registry entry that records that a family exists.
- * @param name - the family name
  * @returns `__families::<escaped name>`
  */
 export function registryKey(name: string): Uint8Array {

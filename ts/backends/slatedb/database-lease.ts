@@ -321,8 +321,6 @@ export interface LeaseState {
 
 /**
  * Read the lease object of a database, as a contender sees it.
- * @param store - the database's store
- * @param key - the lease object's key
  * @param ttlMs - the time to live assumed for an unreadable lease object, from its last write
  * @returns its state, or `undefined` when there is no lease object
  */

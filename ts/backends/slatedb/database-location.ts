@@ -58,7 +58,6 @@ const LOCATION = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/(.*)$/s;
  * @param path - the partition path (a file path or a location)
  * @param objectStore - the configured store, or `undefined` to derive it from the path
  * @param root - the directory (or location) paths are relative to: the state directory
- * @param stores - where stores come from
  * @returns the store and the key prefix
  * @throws BackendInvalidArgumentError for an empty path, an unknown scheme, a location without a
  *   database key, or a path with `.`/`..`/empty segments where a key is needed

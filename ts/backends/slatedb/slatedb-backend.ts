@@ -84,7 +84,6 @@ export class SlateDbBackend implements Backend {
    * @param path - a file path (stored as local files there), a location path (`memory://name/db`,
    *   `s3://bucket/db`), or any path when an `objectStore` is set (see `database-location.ts`)
    * @param options - `columnFamilies` to create now; `settings`: {@link SlateDbBackendSettings}
-   * @returns the open database
    * @throws SlateDBLockError when another opener holds its lease
    * @throws SlateDBCorruptedError when its objects are corrupted
    * @throws BackendInvalidArgumentError when a setting, the path or a family name is invalid
@@ -153,7 +152,6 @@ export class SlateDbBackend implements Backend {
    * Delete every object of the database at `path` (its WAL and SSTs first, its manifests last,
    * so an interrupted destroy leaves a database that reads as corrupted rather than one that
    * silently lost data); succeeds when there is none.
-   * @param path - the database path
    * @throws SlateDBLockError when it is open (its lease is live); close it first
    */
   async destroy(path: string): Promise<void> {
@@ -178,7 +176,6 @@ export class SlateDbBackend implements Backend {
   }
 
   /**
-   * @param path - the database path
    * @returns whether a SlateDB database (a manifest) exists there
    */
   async exists(path: string): Promise<boolean> {

@@ -95,7 +95,6 @@ export class SlateDbDatabase implements BackendDatabase {
 
   /**
    * Read the names of the families that exist.
-   * @param engine - the open engine database
    * @returns the names recorded in the registry
    */
   static async readFamilies(engine: SlateDb): Promise<Set<string>> {
@@ -171,7 +170,6 @@ export class SlateDbDatabase implements BackendDatabase {
 
   /**
    * Record families as existing (at open, for `columnFamilies`), in one batch.
-   * @param names - family names
    */
   async createFamilies(names: string[]): Promise<void> {
     const missing = [...new Set(names)].filter((name) => !this.#families.has(name));

@@ -31,7 +31,6 @@ export const LOCK_TTL_RANGE_MS = Object.freeze({ min: 1_000, max: 86_400_000 });
 export const MIN_LOCK_RENEW_INTERVAL_MS = 100;
 
 /**
- * @param ttlMs - the lease's time to live
  * @returns the default renewal interval: a third of the time to live
  */
 export function defaultLockRenewIntervalMs(ttlMs: number): number {
@@ -41,7 +40,6 @@ export function defaultLockRenewIntervalMs(ttlMs: number): number {
 /**
  * Check an `objectStore` setting without building a store: a location string is parsed, an
  * object must have every {@link ObjectStore} method.
- * @param value - the setting
  * @returns what is wrong, or `undefined`
  */
 export function objectStoreProblem(value: unknown): string | undefined {
@@ -66,8 +64,6 @@ export function objectStoreProblem(value: unknown): string | undefined {
  * Check lease timings: `lockTtlMs` within {@link LOCK_TTL_RANGE_MS}, the renewal interval at
  * least {@link MIN_LOCK_RENEW_INTERVAL_MS} and at most half the time to live (so a renewal that
  * fails once is retried before the lease expires).
- * @param ttlMs - the lease's time to live
- * @param renewIntervalMs - the renewal interval
  * @param label - prefix of the field names in the message (e.g. `'slatedbOptions.'`)
  * @returns what is wrong, or `undefined` when both are fine
  */
@@ -147,9 +143,7 @@ export interface ResolvedSlateDbBackendSettings {
 
 /**
  * Validate settings and fill in defaults.
- * @param defaults - the backend's defaults
  * @param settings - this open's settings (win field by field)
- * @returns the resolved settings
  * @throws BackendInvalidArgumentError when a known field has a wrong value
  */
 export function resolveBackendSettings(
