@@ -47,6 +47,7 @@ export interface PrefixedOperation {
 }
 
 let adopt: (batch: WriteBatch, encoded: Uint8Array, count: number) => WriteBatch;
+const EMPTY = new Uint8Array(0);
 
 /**
  * Internal (the SlateDB backend's write path): the batch of `operations`, each key stored as
@@ -55,12 +56,17 @@ let adopt: (batch: WriteBatch, encoded: Uint8Array, count: number) => WriteBatch
  * @throws SlateDbError `INVALID_ARGUMENT` for an empty or oversized stored key
  */
 export function encodedBatch(operations: readonly PrefixedOperation[]): WriteBatch {
-  let size = 0;
-  for (const { keyPrefix, key, value } of operations) {
+  for (const { keyPrefix, key } of operations) {
     const keyLength = keyPrefix.length + key.length;
     if (keyLength === 0 || keyLength > MAX_KEY_BYTES) checkKey(new Uint8Array(keyLength));
-    size += 1 + 4 + keyLength + (value === undefined ? 0 : 4 + value.length);
   }
+  return adopt(new WriteBatch(), encode(operations), operations.length);
+}
+
+/** The engine's wire format: per operation, 1 (put) or 0 (delete), u32le key length, key, and for a put u32le value length, value. */
+function encode(operations: readonly PrefixedOperation[]): Uint8Array {
+  let size = 0;
+  for (const { keyPrefix, key, value } of operations) size += 5 + keyPrefix.length + key.length + (value === undefined ? 0 : 4 + value.length);
   const out = new Uint8Array(size);
   const view = new DataView(out.buffer);
   let at = 0;
@@ -76,7 +82,7 @@ export function encodedBatch(operations: readonly PrefixedOperation[]): WriteBat
       at += 4 + value.length;
     }
   }
-  return adopt(new WriteBatch(), out, operations.length);
+  return out;
 }
 
 /**
@@ -105,14 +111,7 @@ export class WriteBatch {
   put(key: Uint8Array, value: Uint8Array): this {
     checkKey(key);
     checkValue(value);
-    const chunk = new Uint8Array(1 + 4 + key.length + 4 + value.length);
-    const view = new DataView(chunk.buffer);
-    chunk[0] = 1;
-    view.setUint32(1, key.length, true);
-    chunk.set(key, 5);
-    view.setUint32(5 + key.length, value.length, true);
-    chunk.set(value, 9 + key.length);
-    return this.#push(chunk);
+    return this.#push(encode([{ keyPrefix: EMPTY, key, value }]));
   }
 
   /**
@@ -121,11 +120,7 @@ export class WriteBatch {
    */
   delete(key: Uint8Array): this {
     checkKey(key);
-    const chunk = new Uint8Array(1 + 4 + key.length);
-    chunk[0] = 0;
-    new DataView(chunk.buffer).setUint32(1, key.length, true);
-    chunk.set(key, 5);
-    return this.#push(chunk);
+    return this.#push(encode([{ keyPrefix: EMPTY, key, value: undefined }]));
   }
 
   #push(chunk: Uint8Array, count = 1): this {

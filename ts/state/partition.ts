@@ -122,7 +122,6 @@ export class StorePartition {
   /**
    * Make the transaction {@link StorePartition.begin} returns; override for windowed or
    * timestamped transactions.
-   * @returns a new transaction
    */
   protected createTransaction(): PartitionTransaction {
     return new PartitionTransaction(this);
@@ -187,8 +186,6 @@ export class StorePartition {
   /**
    * Write a transaction's cache in one atomic batch: its updates and deletes, then (when given)
    * `__changelog_offset__ = u64(changelogOffset)` in `__metadata__`.
-   * @param cache - the updates and deletes
-   * @param changelogOffset - the changelog offset to store
    */
   async write(cache: PartitionTransactionCache, changelogOffset?: number): Promise<void> {
     this.#assertOpen('write');
@@ -309,8 +306,6 @@ export class StorePartition {
 
 /**
  * The context every state log line ends with.
- * @param streamId - stream id or `null`
- * @param path - database path
  * @returns `store="..." stream="..." partition=N path="..."`
  */
 export function formatLogContext(storeName: string, streamId: string | null, partition: number, path: string): string {

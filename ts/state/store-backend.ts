@@ -60,18 +60,12 @@ export interface StoreBackend<O extends StoreOptions = StoreOptions, R extends R
    */
   resolveOptions(options: O | undefined): R;
   /**
-   * @param options - resolved options
-   * @param stateDir - the store's state directory
    * @returns the backend-specific `settings` of `backend.open`
    */
   openSettings(options: R, stateDir: string): Record<string, unknown>;
   /**
    * Where a partition path really lives, for log lines, when that is not the path itself (a
    * SlateDB store on an explicit object store: `s3://bucket/prefix/<store>/<stream>/<partition>`).
-   * @param path - the partition path
-   * @param stateDir - the store's state directory
-   * @param options - resolved options
-   * @returns the location to print
    */
   describePath?(path: string, stateDir: string, options: R): string;
 }

@@ -335,8 +335,6 @@ export class PartitionTransaction {
 
   /**
    * The stored form of a key under a prefix; override to change the key layout.
-   * @param key - bytes or a value to serialize
-   * @returns the serialized key
    * @throws StateSerializationError when the key cannot be serialized
    */
   protected serializeKey(key: unknown, prefix: Uint8Array): Uint8Array {
@@ -411,7 +409,6 @@ export class PartitionTransaction {
   /**
    * The key bound {@link PartitionTransaction.getItems} builds for an integer:
    * `prefix ‖ SEP ‖ u64(n)`. Override where keys of an empty prefix carry no separator.
-   * @returns the bound
    */
   protected itemsBound(prefix: Uint8Array, n: number): Uint8Array {
     return appendInteger(prefix, n);
@@ -457,7 +454,6 @@ export class PartitionTransaction {
    * The next value of the partition's global counter: `0` first, then one more each
    * call; read once per transaction from `__global-counter__` and persisted by `prepare()` (a
    * `flush()` without `prepare()` loses the increments).
-   * @returns the counter value
    * @throws StateTransactionError unless STARTED
    */
   protected async nextCounter(): Promise<number> {
@@ -471,8 +467,6 @@ export class PartitionTransaction {
 
   /**
    * Throw unless the status is one of `allowed` and no prepare/flush is in progress.
-   * @param operation - the method name, for the message
-   * @param allowed - the statuses that allow it
    * @throws StateTransactionError otherwise (the status does not change)
    */
   protected assertStatus(operation: string, ...allowed: PartitionTransactionStatus[]): void {

@@ -28,11 +28,6 @@ export class SortedEntries {
   // first, so snapshots cost nothing until somebody writes.
   #shared = false;
 
-  /** Number of entries. */
-  get size(): number {
-    return this.#keys.length;
-  }
-
   /**
    * Read one key.
    * @returns the stored value, or `undefined` when absent
