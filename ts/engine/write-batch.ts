@@ -52,14 +52,10 @@ const EMPTY = new Uint8Array(0);
 /**
  * Internal (the SlateDB backend's write path): the batch of `operations`, each key stored as
  * `keyPrefix ‖ key`, encoded in one allocation so each byte is copied once (`put` copies twice:
- * when added and when encoded). The caller has checked that keys and values are `Uint8Array`s.
- * @throws SlateDbError `INVALID_ARGUMENT` for an empty or oversized stored key
+ * when added and when encoded). The caller has checked that keys and values are `Uint8Array`s and
+ * that every stored key is 1 to {@link MAX_KEY_BYTES} bytes.
  */
 export function encodedBatch(operations: readonly PrefixedOperation[]): WriteBatch {
-  for (const { keyPrefix, key } of operations) {
-    const keyLength = keyPrefix.length + key.length;
-    if (keyLength === 0 || keyLength > MAX_KEY_BYTES) checkKey(new Uint8Array(keyLength));
-  }
   return adopt(new WriteBatch(), encode(operations), operations.length);
 }
 
