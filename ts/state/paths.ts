@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { parseObjectStoreLocation } from '../backends/slatedb/index.js';
+import { parseObjectStoreLocation } from '../backends/slatedb/slatedb-settings.js';
 import { InvalidOptionsError } from './errors.js';
 
 /**

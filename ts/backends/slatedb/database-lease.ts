@@ -58,7 +58,6 @@ export const systemLeaseClock: LeaseClock = Object.freeze({
 
 /** What {@link DatabaseLease.acquire} needs. */
 export interface LeaseRequest {
-  /** The store holding the database. */
   store: ObjectStore;
   /** The lease object's key (`<database key>/.lock`). */
   key: string;

@@ -3,5 +3,3 @@ export { SlateDbDatabase } from './slatedb-database.js';
 export { DEFAULT_LOCK_TTL_MS, LOCK_TTL_RANGE_MS, MIN_LOCK_RENEW_INTERVAL_MS, type SlateDbBackendSettings } from './slatedb-settings.js';
 export { SlateDBFencedError, SlateDBLeaseLostError, SlateDBLeaseUnconfirmedError, SlateDBLeaseUnreadableError } from './errors.js';
 export { describeDatabaseLocation } from './database-location.js';
-// The location syntax the backend opens (`s3://`, `memory://`, `file://`), for checking options early.
-export { parseObjectStoreLocation } from '../../object-stores/location.js';

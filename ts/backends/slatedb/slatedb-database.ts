@@ -26,11 +26,8 @@ import { translateEngineError } from './engine-errors.js';
 
 /** What {@link SlateDbDatabase} is built from (by `SlateDbBackend.open`). */
 export interface SlateDbDatabaseParts {
-  /** The path the caller opened. */
   path: string;
-  /** The backend's capability manifest. */
   supports: BackendSupports;
-  /** The open engine database. */
   engine: SlateDb;
   /** The exclusive lease on it. */
   lease: DatabaseLease;

@@ -9,7 +9,7 @@
 import type { SlateDbSettings } from '../../engine/slatedb.js';
 import { checkObjectStoreLocationOptions, parseObjectStoreLocation, type ObjectStoreLocationOptions } from '../../object-stores/location.js';
 
-export { checkObjectStoreLocationOptions, withRedactedPrinting, type ObjectStoreLocationOptions, type SlateDbSettings };
+export { checkObjectStoreLocationOptions, parseObjectStoreLocation, withRedactedPrinting, type ObjectStoreLocationOptions, type SlateDbSettings };
 import { OBJECT_STORE_METHODS, type ObjectStore } from '../../object-stores/object-store.js';
 import { withRedactedPrinting } from '../../object-stores/redact.js';
 import { BackendInvalidArgumentError } from '../errors.js';
@@ -125,19 +125,12 @@ export interface SlateDbBackendSettings {
 
 /** {@link SlateDbBackendSettings} validated, defaults filled in. */
 export interface ResolvedSlateDbBackendSettings {
-  /** @see SlateDbBackendSettings.objectStore */
   readonly objectStore: ObjectStore | string | undefined;
-  /** @see SlateDbBackendSettings.objectStoreOptions */
   readonly objectStoreOptions: ObjectStoreLocationOptions;
-  /** @see SlateDbBackendSettings.root */
   readonly root: string | undefined;
-  /** @see SlateDbBackendSettings.awaitDurable */
   readonly awaitDurable: boolean;
-  /** @see SlateDbBackendSettings.lockTtlMs */
   readonly lockTtlMs: number;
-  /** @see SlateDbBackendSettings.lockRenewIntervalMs */
   readonly lockRenewIntervalMs: number;
-  /** @see SlateDbBackendSettings.settings */
   readonly settings: SlateDbSettings | undefined;
 }
 
