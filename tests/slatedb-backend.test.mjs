@@ -29,35 +29,16 @@ import {
   withTransaction,
 } from 'streamstate';
 import { backendSuite } from './conformance/backend-suite.mjs';
+import { bytes, text } from './conformance/support.mjs';
 import { MemoryChangelog } from './helpers/state-changelog.mjs';
 import { leaseHookedStore, manualClock } from './helpers/lease-testing.mjs';
+import { rejectionOf, withTemporaryDirectory } from './helpers/fixtures.mjs';
 import { captureLogger } from './helpers/state-logger.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const helpers = path.join(here, 'helpers');
-const encoder = new TextEncoder();
-const bytes = (text) => encoder.encode(text);
-const text = (value) => (value === undefined ? undefined : new TextDecoder().decode(value));
 const FAST = { flushInterval: 10 };
 const temporaryDirectory = (label) => mkdtemp(path.join(tmpdir(), `streamstate-slatedb-${label}-`));
-
-async function rejectionOf(promise) {
-  try {
-    await (typeof promise === 'function' ? promise() : promise);
-  } catch (error) {
-    return error;
-  }
-  assert.unreachable('expected a rejection');
-}
-
-async function withDirectory(label, fn) {
-  const directory = await temporaryDirectory(label);
-  try {
-    return await fn(directory);
-  } finally {
-    await rm(directory, { recursive: true, force: true });
-  }
-}
 
 async function entries(db, cf, options = {}) {
   const out = [];
@@ -498,7 +479,7 @@ lease.run();
 const layout = suite('backend: slatedb database locations');
 
 layout('local state keeps RocksDB\'s layout: <stateDir>/<group>/<store>/<stream>/<partition>/manifest', async () => {
-  await withDirectory('layout', async (stateDir) => {
+  await withTemporaryDirectory('streamstate-slatedb-layout-', async (stateDir) => {
     const manager = new StateStoreManager({ stateDir, groupId: 'group', backend: 'slatedb', slatedbOptions: { settings: FAST } });
     manager.registerStore('topic', 'counts');
     const { counts } = await manager.onPartitionAssign('topic', 3);
@@ -632,7 +613,7 @@ async function corruptPartition(stateDir, options) {
 }
 
 corruption('a corrupted partition without a changelog: SlateDBCorruptedError, objects left alone', async () => {
-  await withDirectory('corrupt', async (stateDir) => {
+  await withTemporaryDirectory('streamstate-slatedb-corrupt-', async (stateDir) => {
     await corruptPartition(stateDir, {});
     const before = (await new LocalFileObjectStore(stateDir).list('default/topic/0/')).map((meta) => meta.key);
     const manager = new StateStoreManager({ stateDir, backend: 'slatedb' });
@@ -645,7 +626,7 @@ corruption('a corrupted partition without a changelog: SlateDBCorruptedError, ob
 });
 
 corruption('a corrupted partition with onCorruptedRecreate false: SlateDBCorruptedError saying so', async () => {
-  await withDirectory('corrupt', async (stateDir) => {
+  await withTemporaryDirectory('streamstate-slatedb-corrupt-', async (stateDir) => {
     const changelog = new MemoryChangelog();
     await corruptPartition(stateDir, { changelogProducerFactory: changelog.factory });
     const manager = new StateStoreManager({
@@ -662,7 +643,7 @@ corruption('a corrupted partition with onCorruptedRecreate false: SlateDBCorrupt
 });
 
 corruption('a corrupted partition with a changelog is recreated empty, logged before and after, rebuilt by recovery', async () => {
-  await withDirectory('corrupt', async (stateDir) => {
+  await withTemporaryDirectory('streamstate-slatedb-corrupt-', async (stateDir) => {
     const changelog = new MemoryChangelog();
     await corruptPartition(stateDir, { changelogProducerFactory: changelog.factory });
     const log = captureLogger();
@@ -706,7 +687,7 @@ function startHolder(stateDir, lockTtlMs) {
 }
 
 processes('the second process retries with backoff, then fails with SlateDBLockError; opens once the holder closes', async () => {
-  await withDirectory('processes', async (stateDir) => {
+  await withTemporaryDirectory('streamstate-slatedb-processes-', async (stateDir) => {
     const { child, exited, opened } = startHolder(stateDir, 10_000);
     try {
       await opened;
@@ -740,7 +721,7 @@ processes('the second process retries with backoff, then fails with SlateDBLockE
 });
 
 processes('a SIGKILLed holder\'s lease is taken over once it expires', async () => {
-  await withDirectory('processes', async (stateDir) => {
+  await withTemporaryDirectory('streamstate-slatedb-processes-', async (stateDir) => {
     const lockTtlMs = 1500;
     const { child, exited, opened } = startHolder(stateDir, lockTtlMs);
     await opened;
@@ -814,7 +795,7 @@ async function changelogMessages(file) {
 }
 
 durability('awaitDurable on: a process killed right after flush() resolved loses nothing', async () => {
-  await withDirectory('durable', async (stateDir) => {
+  await withTemporaryDirectory('streamstate-slatedb-durable-', async (stateDir) => {
     const changelogFile = path.join(stateDir, 'changelog.jsonl');
     const { flushed } = await runWriter(stateDir, changelogFile, { awaitDurable: true, flushInterval: 10, count: 25, pauseMs: 0 });
     const { manager, partition } = await reopenAfterKill(stateDir);
@@ -830,7 +811,7 @@ durability('awaitDurable on: a process killed right after flush() resolved loses
 });
 
 durability('awaitDurable off: loss is bounded by the flush interval and consistent; changelog replay restores the rest', async () => {
-  await withDirectory('durable', async (stateDir) => {
+  await withTemporaryDirectory('streamstate-slatedb-durable-', async (stateDir) => {
     const changelogFile = path.join(stateDir, 'changelog.jsonl');
     const flushInterval = 200;
     const { flushed, killedAt } = await runWriter(stateDir, changelogFile, { awaitDurable: false, flushInterval, count: 40, pauseMs: 40 });
