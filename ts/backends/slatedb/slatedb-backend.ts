@@ -185,7 +185,7 @@ export class SlateDbBackend implements Backend {
 
   #leaseRequest(store: ObjectStore, key: string, path: string, settings: ResolvedSlateDbBackendSettings): LeaseRequest {
     const { lockTtlMs: ttlMs, lockRenewIntervalMs: renewIntervalMs } = settings;
-    return { store, key, path, ttlMs, renewIntervalMs, logger: this.#logger ?? getLogger(), ...(this.#clock === undefined ? {} : { clock: this.#clock }) };
+    return { store, key, path, ttlMs, renewIntervalMs, logger: this.#logger ?? getLogger(), clock: this.#clock };
   }
 
   #locate(path: string, settings: ResolvedSlateDbBackendSettings): DatabaseLocation {
