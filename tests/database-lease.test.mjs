@@ -5,56 +5,12 @@ import * as assert from 'uvu/assert';
 import { MemoryObjectStore, SlateDBLeaseLostError, SlateDBLeaseUnconfirmedError, SlateDBLockError } from 'streamstate';
 import { DatabaseLease, readLease } from '../dist/backends/slatedb/database-lease.js';
 import { rejectionOf } from './helpers/fixtures.mjs';
+import { leaseHookedStore, manualClock } from './helpers/lease-testing.mjs';
 import { captureLogger } from './helpers/state-logger.mjs';
 
 const TTL = 10_000;
 const RENEW = 3_000;
 const KEY = 'db/.lock';
-
-/** A clock that moves only when told; `advance` fires the due ticks and waits for their work. */
-function manualClock(start = 1_700_000_000_000) {
-  let now = start;
-  const timers = new Set();
-  return {
-    now: () => now,
-    every(ms, tick) {
-      const timer = { ms, next: now + ms, tick };
-      timers.add(timer);
-      return () => timers.delete(timer);
-    },
-    get timers() {
-      return timers.size;
-    },
-    async advance(ms) {
-      const until = now + ms;
-      for (;;) {
-        const due = [...timers].filter((timer) => timer.next <= until).sort((a, b) => a.next - b.next)[0];
-        if (due === undefined) break;
-        now = due.next;
-        due.next += due.ms;
-        due.tick();
-        for (let i = 0; i < 20; i++) await Promise.resolve();
-      }
-      now = until;
-    },
-  };
-}
-
-/** A store whose puts fail with a network-like error while `failing` is set. */
-function flakyStore() {
-  const store = new MemoryObjectStore();
-  const state = { failing: false };
-  return {
-    state,
-    store: new Proxy(store, {
-      get(target, name) {
-        const value = Reflect.get(target, name);
-        if (name === 'put') return (...args) => (state.failing ? Promise.reject(new Error('connection reset')) : value.apply(target, args));
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    }),
-  };
-}
 
 const request = (store, clock, log) => ({ store, key: KEY, path: 'db', ttlMs: TTL, renewIntervalMs: RENEW, logger: log.logger, clock });
 
@@ -105,7 +61,12 @@ lease('renewals move the expiry forward every interval, so a contender stays ref
 });
 
 lease('renewals failing for a passing reason: writes are refused near expiry, and the lease is lost once it expires', async () => {
-  const { store, state } = flakyStore();
+  const state = { failing: false };
+  const store = leaseHookedStore(new MemoryObjectStore(), {
+    renewal: async () => {
+      if (state.failing) throw new Error('connection reset');
+    },
+  });
   const clock = manualClock();
   const log = captureLogger();
   const holder = await DatabaseLease.acquire(request(store, clock, log));

@@ -7,24 +7,10 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { MemoryObjectStore, StateStoreManager, StreamstateError, withTransaction } from 'streamstate';
 import { within } from './conformance/fault-suite.mjs';
+import { leaseHookedStore } from './helpers/lease-testing.mjs';
 import { captureLogger } from './helpers/state-logger.mjs';
 
 const test = suite('slatedb: an unconfirmed lease at a transaction flush');
-
-/** A store whose lease renewals (compare-and-swap puts of `.lock`) run `renewal()` first. */
-function leaseControlledStore(base, renewal) {
-  return {
-    put: async (key, data, options) => {
-      if (key.endsWith('/.lock') && typeof options?.mode === 'object') await renewal();
-      return base.put(key, data, options);
-    },
-    get: (...args) => base.get(...args),
-    head: (...args) => base.head(...args),
-    list: (...args) => base.list(...args),
-    delete: (...args) => base.delete(...args),
-    copy: (...args) => base.copy(...args),
-  };
-}
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -44,12 +30,12 @@ test('a renewal that succeeded slowly: the flush renews the lease again and goes
     const log = captureLogger();
     let slow = false;
     let slowStarted;
-    const store = leaseControlledStore(new MemoryObjectStore(), async () => {
+    const store = leaseHookedStore(new MemoryObjectStore(), { renewal: async () => {
       if (!slow) return;
       slow = false;
       slowStarted?.();
       await sleep(2000); // longer than the lease lives: when it ends, the renewed lease is already short
-    });
+    } });
     const manager = managerOn(store, log.logger);
     try {
       const { default: partition } = await manager.onPartitionAssign('topic', 0);
@@ -77,14 +63,14 @@ test('renewals that keep failing: the flush fails after 3 attempts with SLATEDB_
     const log = captureLogger();
     let failing = false;
     let armed;
-    const store = leaseControlledStore(new MemoryObjectStore(), async () => {
+    const store = leaseHookedStore(new MemoryObjectStore(), { renewal: async () => {
       if (failing) throw new Error('the store is down for lease renewals');
       if (armed) {
         // This renewal succeeds; every one after it fails.
         failing = true;
         armed();
       }
-    });
+    } });
     const manager = managerOn(store, log.logger);
     try {
       const { default: partition } = await manager.onPartitionAssign('topic', 0);

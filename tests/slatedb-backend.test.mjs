@@ -29,34 +29,16 @@ import {
   withTransaction,
 } from 'streamstate';
 import { backendSuite } from './conformance/backend-suite.mjs';
+import { bytes, text } from './conformance/support.mjs';
 import { MemoryChangelog } from './helpers/state-changelog.mjs';
+import { leaseHookedStore, manualClock } from './helpers/lease-testing.mjs';
+import { rejectionOf, withTemporaryDirectory } from './helpers/fixtures.mjs';
 import { captureLogger } from './helpers/state-logger.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const helpers = path.join(here, 'helpers');
-const encoder = new TextEncoder();
-const bytes = (text) => encoder.encode(text);
-const text = (value) => (value === undefined ? undefined : new TextDecoder().decode(value));
 const FAST = { flushInterval: 10 };
 const temporaryDirectory = (label) => mkdtemp(path.join(tmpdir(), `streamstate-slatedb-${label}-`));
-
-async function rejectionOf(promise) {
-  try {
-    await (typeof promise === 'function' ? promise() : promise);
-  } catch (error) {
-    return error;
-  }
-  assert.unreachable('expected a rejection');
-}
-
-async function withDirectory(label, fn) {
-  const directory = await temporaryDirectory(label);
-  try {
-    return await fn(directory);
-  } finally {
-    await rm(directory, { recursive: true, force: true });
-  }
-}
 
 async function entries(db, cf, options = {}) {
   const out = [];
@@ -336,26 +318,33 @@ lease('an expired lease is taken over (logged); a live one with a foreign holder
 
 lease('the lease is renewed while open, so a contender keeps failing past its time to live', async () => {
   const store = new MemoryObjectStore();
-  const options = { objectStore: store, settings: FAST, lockTtlMs: 1000, lockRenewIntervalMs: 100 };
+  const clock = manualClock(Date.now());
+  const options = { objectStore: store, settings: FAST, lockTtlMs: 1000, lockRenewIntervalMs: 100, clock };
   const db = await new SlateDbBackend(options).open('renewed/db');
   try {
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await clock.advance(1500);
     assert.instance(await rejectionOf(new SlateDbBackend(options).open('renewed/db')), SlateDBLockError);
     await db.write([{ cf: DEFAULT_CF, key: bytes('k'), value: bytes('v') }]);
     const record = JSON.parse(text((await store.get('renewed/db/.lock')).data));
-    assert.ok(record.renewals >= 2, `renewed ${record.renewals} times`);
+    assert.is(record.renewals, 15, 'one renewal per 100 ms');
+    assert.is(record.expiresAt, clock.now() + 1000, 'the last renewal set the expiry one time to live ahead');
   } finally {
     await db.close();
   }
+  assert.is(clock.timers, 0, 'close stops the renewals');
 });
 
 lease('a lost lease refuses the next write with SLATEDB_LEASE_LOST', async () => {
   const store = new MemoryObjectStore();
   const log = captureLogger();
-  const db = await new SlateDbBackend({ objectStore: store, settings: FAST, lockTtlMs: 1000, lockRenewIntervalMs: 100, logger: log.logger }).open('lost/db');
+  const clock = manualClock(Date.now());
+  const db = await new SlateDbBackend({ objectStore: store, settings: FAST, lockTtlMs: 1000, lockRenewIntervalMs: 100, logger: log.logger, clock }).open('lost/db');
   try {
-    await store.put('lost/db/.lock', bytes(JSON.stringify({ owner: 'thief', holder: 'a thief', expiresAt: Date.now() + 60_000, renewals: 0 })));
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await store.put('lost/db/.lock', bytes(JSON.stringify({ owner: 'thief', holder: 'a thief', expiresAt: clock.now() + 60_000, renewals: 0 })));
+    await db.write([{ cf: DEFAULT_CF, key: bytes('before'), value: bytes('1') }]);
+    assert.is(log.matching('error', /lease/).length, 0, 'not noticed before the next renewal');
+    await clock.advance(100);
+    assert.is(clock.timers, 0, 'a lost lease stops renewing');
     const error = await rejectionOf(db.write([{ cf: DEFAULT_CF, key: bytes('k'), value: bytes('v') }]));
     assert.instance(error, SlateDBLeaseLostError);
     assert.is(error.code, 'SLATEDB_LEASE_LOST');
@@ -401,43 +390,36 @@ lease('invalid settings are refused with BACKEND_INVALID_ARGUMENT', async () => 
   assert.is((await rejectionOf(() => new SlateDbBackend({ lockTtlMs: -1 }))).code, 'BACKEND_INVALID_ARGUMENT');
 });
 
-/** A store over `base` whose first engine call waits `engineDelayMs`, and whose lease renewals (compare-and-swap puts on the lease) do what `renewal(n)` says. */
-function slowLeaseStore(base, engineDelayMs, renewal) {
+/** A store over `base` whose first engine call moves `clock` by 700 ms (a slow open), and whose lease renewals first run `renewal(n)`. */
+function slowOpenStore(base, clock, renewal) {
   let delayed = false;
-  let renewals = 0;
-  const engineCall = async (call) => {
-    if (!delayed) {
-      delayed = true;
-      await new Promise((resolve) => setTimeout(resolve, engineDelayMs));
-    }
-    return call();
+  const engine = async () => {
+    if (delayed) return;
+    delayed = true;
+    await clock.advance(700);
   };
-  return {
-    put: async (key, data, options) => {
-      if (!key.endsWith('/.lock')) return engineCall(() => base.put(key, data, options));
-      if (typeof options?.mode === 'object') await renewal(++renewals);
-      return base.put(key, data, options);
-    },
-    get: (...a) => (a[0].endsWith('/.lock') ? base.get(...a) : engineCall(() => base.get(...a))),
-    head: (...a) => base.head(...a),
-    list: (...a) => engineCall(() => base.list(...a)),
-    delete: (...a) => base.delete(...a),
-    copy: (...a) => base.copy(...a),
-  };
+  return leaseHookedStore(base, { renewal, engine });
 }
 
 lease('an unconfirmed lease at open (a renewal that succeeded slowly) is retried by the open, and logged saying so', async () => {
   const log = captureLogger();
-  // lockTtlMs 1000 renews every 333 ms; the engine's open takes over 700 ms, so the open's first
-  // write finds less than a renewal interval left and joins a renewal that takes 750 ms.
-  const store = slowLeaseStore(new MemoryObjectStore(), 700, (n) => new Promise((resolve) => setTimeout(resolve, n === 1 ? 750 : 0)));
-  const backend = new SlateDbBackend({ objectStore: store, settings: FAST, lockTtlMs: 1000, logger: log.logger });
+  const clock = manualClock();
+  // lockTtlMs 1000 renews every 333 ms. The engine's open takes 700 ms, during which both renewals
+  // fail (the store is briefly down); the open's first write finds 300 ms left, less than a renewal
+  // interval, and renews at once: that renewal succeeds but takes 750 ms, leaving 250 ms.
+  const store = slowOpenStore(new MemoryObjectStore(), clock, async (n) => {
+    if (n <= 2) throw new Error('the store is briefly down');
+    if (n === 3) await clock.advance(750);
+  });
+  const backend = new SlateDbBackend({ objectStore: store, settings: FAST, lockTtlMs: 1000, logger: log.logger, clock });
   const db = await backend.open('slow/db', { columnFamilies: ['extra'] });
   try {
     assert.ok((await db.listColumnFamilies()).includes('extra'));
+    assert.is(log.matching('warn', /Could not renew the lease of the SlateDB database at "slow\/db" \(Error: the store is briefly down\); retrying/).length, 2);
     const retries = log.matching('warn', /creating its column families was refused, the lease is unconfirmed \(attempt 1\/3\); retrying/);
     assert.is(retries.length, 1, log.lines.map((line) => line.message).join('\n'));
-    assert.match(retries[0], /renewing it succeeded but took \d+ ms/);
+    assert.match(retries[0], /renewing it succeeded but took 750 ms, so only 250 ms of the renewed lease are left, less than one renewal interval \(333 ms\)/);
+    assert.is(log.matching('warn', /attempt 2\/3/).length, 0, 'the second attempt renewed in time');
   } finally {
     await db.close();
   }
@@ -445,18 +427,20 @@ lease('an unconfirmed lease at open (a renewal that succeeded slowly) is retried
 
 lease('an unconfirmed lease whose renewals fail ends the open, after its bounded retries, with SlateDBLeaseUnconfirmedError', async () => {
   const log = captureLogger();
-  const store = slowLeaseStore(new MemoryObjectStore(), 700, async () => {
+  const clock = manualClock();
+  const store = slowOpenStore(new MemoryObjectStore(), clock, async () => {
     throw new Error('the store is down for lease renewals');
   });
-  const backend = new SlateDbBackend({ objectStore: store, settings: FAST, lockTtlMs: 1000, logger: log.logger });
+  const backend = new SlateDbBackend({ objectStore: store, settings: FAST, lockTtlMs: 1000, logger: log.logger, clock });
   const error = await rejectionOf(backend.open('failing/db', { columnFamilies: ['extra'] }));
   assert.instance(error, SlateDBLeaseUnconfirmedError);
   assert.instance(error, StreamstateError);
   assert.is(error.code, 'SLATEDB_LEASE_UNCONFIRMED');
   assert.is(error.path, 'failing/db');
-  assert.match(error.message, /renewing it failed after \d+ ms: Error: the store is down for lease renewals/);
+  assert.match(error.message, /renewing it failed after 0 ms: Error: the store is down for lease renewals; 300 ms of it are left/);
   assert.match(error.message, /nothing was written; retry it/);
   assert.is(log.matching('warn', /the lease is unconfirmed \(attempt \d\/3\)/).length, 2);
+  assert.is(clock.timers, 0, 'the failed open stopped renewing');
 });
 
 lease('lease timings out of range are refused (1 s to 1 day; renewal 100 ms to half the time to live), never scheduled', async () => {
@@ -495,7 +479,7 @@ lease.run();
 const layout = suite('backend: slatedb database locations');
 
 layout('local state keeps RocksDB\'s layout: <stateDir>/<group>/<store>/<stream>/<partition>/manifest', async () => {
-  await withDirectory('layout', async (stateDir) => {
+  await withTemporaryDirectory('streamstate-slatedb-layout-', async (stateDir) => {
     const manager = new StateStoreManager({ stateDir, groupId: 'group', backend: 'slatedb', slatedbOptions: { settings: FAST } });
     manager.registerStore('topic', 'counts');
     const { counts } = await manager.onPartitionAssign('topic', 3);
@@ -629,7 +613,7 @@ async function corruptPartition(stateDir, options) {
 }
 
 corruption('a corrupted partition without a changelog: SlateDBCorruptedError, objects left alone', async () => {
-  await withDirectory('corrupt', async (stateDir) => {
+  await withTemporaryDirectory('streamstate-slatedb-corrupt-', async (stateDir) => {
     await corruptPartition(stateDir, {});
     const before = (await new LocalFileObjectStore(stateDir).list('default/topic/0/')).map((meta) => meta.key);
     const manager = new StateStoreManager({ stateDir, backend: 'slatedb' });
@@ -642,7 +626,7 @@ corruption('a corrupted partition without a changelog: SlateDBCorruptedError, ob
 });
 
 corruption('a corrupted partition with onCorruptedRecreate false: SlateDBCorruptedError saying so', async () => {
-  await withDirectory('corrupt', async (stateDir) => {
+  await withTemporaryDirectory('streamstate-slatedb-corrupt-', async (stateDir) => {
     const changelog = new MemoryChangelog();
     await corruptPartition(stateDir, { changelogProducerFactory: changelog.factory });
     const manager = new StateStoreManager({
@@ -659,7 +643,7 @@ corruption('a corrupted partition with onCorruptedRecreate false: SlateDBCorrupt
 });
 
 corruption('a corrupted partition with a changelog is recreated empty, logged before and after, rebuilt by recovery', async () => {
-  await withDirectory('corrupt', async (stateDir) => {
+  await withTemporaryDirectory('streamstate-slatedb-corrupt-', async (stateDir) => {
     const changelog = new MemoryChangelog();
     await corruptPartition(stateDir, { changelogProducerFactory: changelog.factory });
     const log = captureLogger();
@@ -703,7 +687,7 @@ function startHolder(stateDir, lockTtlMs) {
 }
 
 processes('the second process retries with backoff, then fails with SlateDBLockError; opens once the holder closes', async () => {
-  await withDirectory('processes', async (stateDir) => {
+  await withTemporaryDirectory('streamstate-slatedb-processes-', async (stateDir) => {
     const { child, exited, opened } = startHolder(stateDir, 10_000);
     try {
       await opened;
@@ -737,7 +721,7 @@ processes('the second process retries with backoff, then fails with SlateDBLockE
 });
 
 processes('a SIGKILLed holder\'s lease is taken over once it expires', async () => {
-  await withDirectory('processes', async (stateDir) => {
+  await withTemporaryDirectory('streamstate-slatedb-processes-', async (stateDir) => {
     const lockTtlMs = 1500;
     const { child, exited, opened } = startHolder(stateDir, lockTtlMs);
     await opened;
@@ -811,7 +795,7 @@ async function changelogMessages(file) {
 }
 
 durability('awaitDurable on: a process killed right after flush() resolved loses nothing', async () => {
-  await withDirectory('durable', async (stateDir) => {
+  await withTemporaryDirectory('streamstate-slatedb-durable-', async (stateDir) => {
     const changelogFile = path.join(stateDir, 'changelog.jsonl');
     const { flushed } = await runWriter(stateDir, changelogFile, { awaitDurable: true, flushInterval: 10, count: 25, pauseMs: 0 });
     const { manager, partition } = await reopenAfterKill(stateDir);
@@ -827,7 +811,7 @@ durability('awaitDurable on: a process killed right after flush() resolved loses
 });
 
 durability('awaitDurable off: loss is bounded by the flush interval and consistent; changelog replay restores the rest', async () => {
-  await withDirectory('durable', async (stateDir) => {
+  await withTemporaryDirectory('streamstate-slatedb-durable-', async (stateDir) => {
     const changelogFile = path.join(stateDir, 'changelog.jsonl');
     const flushInterval = 200;
     const { flushed, killedAt } = await runWriter(stateDir, changelogFile, { awaitDurable: false, flushInterval, count: 40, pauseMs: 40 });

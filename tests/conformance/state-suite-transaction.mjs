@@ -299,6 +299,30 @@ export function stateTransaction(test, assert, scenario) {
     assert.is(tx.status, FAILED);
   });
 
+  scenario('the caller\'s arrays are not kept: changing a bytes key, a setBytes value or a dumps result after set changes nothing', async ({ partition, backendOptions }) => {
+    // A dumps that hands out one array it keeps and changes: only a copy made at set() survives it.
+    const shared = new Uint8Array(3);
+    const dumps = (value) => (typeof value === 'number' ? (shared.set([0x31, 0x30, 0x30 + value]), shared) : new TextEncoder().encode(JSON.stringify(value)));
+    const { partition: p } = await partition(backendOptions({ dumps }));
+    const key = bytes('key');
+    const value = bytes('value');
+    await commit(p, (tx) => {
+      tx.setBytes(key, value, DEFAULT_PREFIX);
+      tx.set('one', 1, DEFAULT_PREFIX);
+      tx.set('two', 2, DEFAULT_PREFIX);
+      key.fill(0x21);
+      value.fill(0x21);
+    });
+    key.set(bytes('key'));
+    value.fill(0x22);
+    shared.fill(0x23);
+    assert.equal(await contents(p), [['"one"', '101'], ['"two"', '102'], ['key', 'value']], 'stored as given at set()');
+    const tx = p.begin();
+    tx.setBytes(key, value, DEFAULT_PREFIX);
+    key.fill(0x21);
+    assert.is(text(await tx.getBytes(bytes('key'), DEFAULT_PREFIX)), '\x22\x22\x22\x22\x22', 'the transaction kept its own key');
+  });
+
   scenario('§4.4 column family names and prefixes are checked without failing the transaction', async ({ partition }) => {
     const { partition: p } = await partition();
     const tx = p.begin();

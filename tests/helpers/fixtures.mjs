@@ -5,20 +5,20 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-/** Runs `fn(dir)` with a fresh temporary directory named `<prefix>XXXXXX`, removed afterwards. */
+/** Runs `fn(dir)` with a fresh temporary directory named `<prefix>XXXXXX`, removed afterwards; resolves to what `fn` returned. */
 export async function withTemporaryDirectory(prefix, fn) {
   const dir = await mkdtemp(path.join(tmpdir(), prefix));
   try {
-    await fn(dir);
+    return await fn(dir);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-/** Rejection of `promise`, failing the test when it resolves. */
+/** Rejection of `promise` (or the error `promise()` throws or rejects with), failing the test when there is none. */
 export async function rejectionOf(promise) {
   try {
-    await promise;
+    await (typeof promise === 'function' ? promise() : promise);
   } catch (error) {
     return error;
   }

@@ -22,7 +22,7 @@
  *   exclusive; empty when `gte >= lt`. It reads a consistent snapshot taken at its first step:
  *   writes made while it runs are not seen.
  * - Bytes are copied in and out: changing an array after writing it, or one that was read, changes
- *   nothing stored.
+ *   nothing stored (except for a batch the state layer marked, see `markCheckedBatch`).
  * - Any call after {@link BackendDatabase.close} rejects with a `StreamstateError` of code
  *   `'BACKEND_CLOSED'`.
  *

@@ -11,7 +11,6 @@ export class BackendClosedError extends StreamstateError {
   /** The path of the closed database. */
   readonly path: string;
   /**
-   * @param path - the path the database was opened at
    * @param operation - what was attempted (e.g. `'get'`), for the message
    */
   constructor(path: string, operation: string) {

@@ -7,9 +7,21 @@
 import type { BatchOperation, IterateOptions } from './backend.js';
 import { BackendInvalidArgumentError } from './errors.js';
 
+const checkedBatches = new WeakSet<readonly BatchOperation[]>();
+
 /**
- * Check a column family name.
- * @param cf - the name
+ * Internal (not exported from the package), for the state layer: mark a batch whose operations it
+ * has already checked (family names, `Uint8Array` keys and values) and whose arrays nobody changes
+ * afterwards, so {@link BackendDatabase.write} neither checks nor copies them again. Batches from
+ * anyone else are checked and copied at the backend boundary.
+ * @returns `operations`
+ */
+export function markCheckedBatch<T extends readonly BatchOperation[]>(operations: T): T {
+  checkedBatches.add(operations);
+  return operations;
+}
+
+/**
  * @throws BackendInvalidArgumentError when it is not a non-empty string
  */
 export function assertColumnFamilyName(cf: unknown): asserts cf is string {
@@ -19,7 +31,6 @@ export function assertColumnFamilyName(cf: unknown): asserts cf is string {
 }
 
 /**
- * Check a key.
  * @throws BackendInvalidArgumentError when it is not a `Uint8Array`
  */
 export function assertKey(key: unknown): asserts key is Uint8Array {
@@ -29,7 +40,6 @@ export function assertKey(key: unknown): asserts key is Uint8Array {
 }
 
 /**
- * Check the keys of a multi-get.
  * @throws BackendInvalidArgumentError when it is not an array of `Uint8Array`s
  */
 export function assertKeys(keys: unknown): asserts keys is Uint8Array[] {
@@ -40,11 +50,13 @@ export function assertKeys(keys: unknown): asserts keys is Uint8Array[] {
 }
 
 /**
- * Check every operation of a batch before any is applied, so a bad batch changes nothing.
- * @param operations - the batch
+ * Check every operation of a batch before any is applied, so a bad batch changes nothing; a batch
+ * marked with {@link markCheckedBatch} is not checked again.
+ * @returns whether the batch was marked, so its arrays may be kept without copying
  * @throws BackendInvalidArgumentError on the first malformed operation
  */
-export function assertBatch(operations: BatchOperation[]): void {
+export function assertBatch(operations: readonly BatchOperation[]): boolean {
+  if (checkedBatches.has(operations)) return true;
   if (!Array.isArray(operations)) {
     throw new BackendInvalidArgumentError('write() takes an array of { cf, key, value } operations.');
   }
@@ -57,11 +69,10 @@ export function assertBatch(operations: BatchOperation[]): void {
       );
     }
   }
+  return false;
 }
 
 /**
- * Check iteration options.
- * @param options - bounds, direction, limit
  * @returns the limit as a number (`Infinity` when unlimited)
  * @throws BackendInvalidArgumentError when a bound is not a `Uint8Array` or the limit is not a
  *   non-negative integer

@@ -6,6 +6,7 @@
  * @module
  */
 import { DEFAULT_CF, type BackendDatabase, type BatchOperation } from '../backends/backend.js';
+import { markCheckedBatch } from '../backends/validate-arguments.js';
 import { getLogger, type Logger } from '../logging.js';
 import { bytesToKeyString } from './bytes.js';
 import type { ChangelogMessage, ChangelogProducer } from './changelog.js';
@@ -132,7 +133,6 @@ export class StorePartition {
   /**
    * Make the transaction {@link StorePartition.begin} returns; override for windowed or
    * timestamped transactions.
-   * @returns a new transaction
    */
   protected createTransaction(): PartitionTransaction {
     return new PartitionTransaction(this);
@@ -197,12 +197,10 @@ export class StorePartition {
   /**
    * Write a transaction's cache in one atomic batch: its updates and deletes, then (when given)
    * `__changelog_offset__ = u64(changelogOffset)` in `__metadata__`.
-   * @param cache - the updates and deletes
-   * @param changelogOffset - the changelog offset to store
    */
   async write(cache: PartitionTransactionCache, changelogOffset?: number): Promise<void> {
     this.#assertOpen('write');
-    await this.#writeWithOffset([...cache.operations()], changelogOffset);
+    await this.#writeWithOffset(markCheckedBatch([...cache.operations()]), changelogOffset);
   }
 
   /** @returns the stored changelog offset, or `undefined` when none was stored */
@@ -342,8 +340,6 @@ export class StorePartition {
 
 /**
  * The context every state log line ends with.
- * @param streamId - stream id or `null`
- * @param path - database path
  * @returns `store="..." stream="..." partition=N path="..."`
  */
 export function formatLogContext(storeName: string, streamId: string | null, partition: number, path: string): string {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { parseObjectStoreLocation } from '../object-stores/location.js';
+import { parseObjectStoreLocation } from '../backends/slatedb/slatedb-settings.js';
 import { InvalidOptionsError } from './errors.js';
 
 /**
@@ -31,7 +31,6 @@ export function assertStateDirLocation(stateDir: string, label: string): void {
 /**
  * Join path parts with `/`, without doubling separators.
  * @param parts - the parts; empty ones are skipped
- * @returns the joined path
  */
 export function joinPath(...parts: string[]): string {
   const [first = '', ...rest] = parts.filter((part) => part.length > 0);
@@ -44,7 +43,6 @@ export function joinPath(...parts: string[]): string {
  * The effective state directory: `stateDir` made absolute against the working directory (when the
  * runtime has one and it is not already absolute or a URL), then `/ groupId` when a group is given.
  * @param stateDir - the configured state directory
- * @param groupId - the consumer group, if any
  * @returns the directory the stores live in
  */
 export function resolveStateDir(stateDir: string, groupId: string | undefined): string {

@@ -8,13 +8,10 @@
 import type { Backend, BackendName } from '../backends/backend.js';
 import { memoryBackend, MEMORY_LOCKED } from '../backends/memory/index.js';
 import { rocksDbBackend } from '../backends/rocksdb/index.js';
-import { SlateDbBackend } from '../backends/slatedb/index.js';
+import { describeDatabaseLocation, SlateDbBackend } from '../backends/slatedb/index.js';
 import { RocksDBCorruptedError, RocksDBLockError, SlateDBCorruptedError, SlateDBLockError, StoreCorruptedError, StoreLockError } from '../errors.js';
 import type { Logger } from '../logging.js';
 import { RocksDBOpenAborted, SlateDBOpenAborted, StoreOpenAborted } from './errors.js';
-import type { ObjectStore } from '../object-stores/object-store.js';
-import { printableLocation } from '../object-stores/location.js';
-import { S3ObjectStore } from '../object-stores/s3.js';
 import type { StoreBackendErrors } from './open-partition.js';
 import {
   resolveRocksDBOptions,
@@ -63,18 +60,12 @@ export interface StoreBackend<O extends StoreOptions = StoreOptions, R extends R
    */
   resolveOptions(options: O | undefined): R;
   /**
-   * @param options - resolved options
-   * @param stateDir - the store's state directory
    * @returns the backend-specific `settings` of `backend.open`
    */
   openSettings(options: R, stateDir: string): Record<string, unknown>;
   /**
    * Where a partition path really lives, for log lines, when that is not the path itself (a
    * SlateDB store on an explicit object store: `s3://bucket/prefix/<store>/<stream>/<partition>`).
-   * @param path - the partition path
-   * @param stateDir - the store's state directory
-   * @param options - resolved options
-   * @returns the location to print
    */
   describePath?(path: string, stateDir: string, options: R): string;
 }
@@ -132,23 +123,8 @@ export const slateDbStoreBackend: StoreBackend<SlateDBOptions, ResolvedSlateDBOp
     new SlateDbBackend({ ...slateDbOpenSettings(options, stateDir), ...(logger === undefined ? {} : { logger }) }),
   resolveOptions: (options: SlateDBOptions | undefined) => resolveSlateDBOptions(options),
   openSettings: slateDbOpenSettings,
-  describePath: (path: string, stateDir: string, options: ResolvedSlateDBOptions) => describeSlateDbPath(path, stateDir, options.objectStore),
+  describePath: (path: string, stateDir: string, options: ResolvedSlateDBOptions) => describeDatabaseLocation(path, stateDir, options.objectStore),
 });
-
-/**
- * A partition path as the location its objects are at: with an explicit object store, the store's
- * location (`s3://bucket/prefix`, a location string as given) and the key under it (the path
- * relative to the state directory); otherwise the path itself (a local path or a location).
- */
-function describeSlateDbPath(path: string, stateDir: string, objectStore: ObjectStore | string | undefined): string {
-  if (objectStore === undefined) return path;
-  const key = path.startsWith(`${stateDir}/`) ? path.slice(stateDir.length + 1) : path.replace(/^\/+/, '');
-  let base: string;
-  if (typeof objectStore === 'string') base = printableLocation(objectStore).replace(/\/+$/, '');
-  else if (objectStore instanceof S3ObjectStore) base = `s3://${objectStore.bucket}${objectStore.prefix === '' ? '' : `/${objectStore.prefix.replace(/\/+$/, '')}`}`;
-  else base = `${objectStore.constructor?.name ?? 'object store'}:`;
-  return `${base}/${key}`;
-}
 
 function slateDbOpenSettings(options: ResolvedSlateDBOptions, stateDir: string): Record<string, unknown> {
   return { ...pick(options, SLATEDB_TUNING_FIELDS), root: stateDir };

@@ -31,7 +31,7 @@ import { jsonDumps } from './json.js';
 import { assertColumnFamilyName } from './names.js';
 import { checkOffset } from './offsets.js';
 import type { StorePartition } from './partition.js';
-import { deserializeValue, serializeKey, serializePrefix, serializeValue } from './serialization.js';
+import { deserializeValue, dumps as defaultDumps, serializeKey, serializePrefix, serializeValue } from './serialization.js';
 import { TransactionState, type State } from './state.js';
 import { Marker, PartitionTransactionCache } from './transaction-cache.js';
 import { PartitionTransactionStatus, statusName } from './transaction-status.js';
@@ -205,7 +205,7 @@ export class PartitionTransaction {
     checkWritableColumnFamily(cfName);
     this.failOnError(() => {
       const bytes = serializeValue(value, this.partition.dumps);
-      this.cache.set(this.serializeKey(key, prefix), bytes, prefix, cfName);
+      this.cache.set(this.#ownedKey(key, prefix), this.partition.dumps === defaultDumps ? bytes : bytes.slice(), prefix, cfName);
     });
   }
 
@@ -226,7 +226,7 @@ export class PartitionTransaction {
       if (!(value instanceof Uint8Array)) {
         throw new StateSerializationError(`Value must be bytes: setBytes() takes a Uint8Array, got ${typeof value}. Use set() for other values.`);
       }
-      this.cache.set(this.serializeKey(key, prefix), value.slice(), prefix, cfName);
+      this.cache.set(this.#ownedKey(key, prefix), value.slice(), prefix, cfName);
     });
   }
 
@@ -242,7 +242,7 @@ export class PartitionTransaction {
     this.assertStatus('delete', STARTED);
     checkPrefix(prefix);
     checkWritableColumnFamily(cfName);
-    this.failOnError(() => this.cache.delete(this.serializeKey(key, prefix), prefix, cfName));
+    this.failOnError(() => this.cache.delete(this.#ownedKey(key, prefix), prefix, cfName));
   }
 
   /**
@@ -335,12 +335,21 @@ export class PartitionTransaction {
 
   /**
    * The stored form of a key under a prefix; override to change the key layout.
-   * @param key - bytes or a value to serialize
-   * @returns the serialized key
    * @throws StateSerializationError when the key cannot be serialized
    */
   protected serializeKey(key: unknown, prefix: Uint8Array): Uint8Array {
     return serializeKey(key, prefix, this.partition.dumps);
+  }
+
+  /**
+   * The serialized key as an array only the cache holds: the caller's own bytes key (under the
+   * empty prefix) is copied. The cache owns every key and value it holds (values from a `dumps`
+   * other than the default, which may hand out an array it keeps, are copied in `set`), so the
+   * partition's batch is written without the backend checking or copying it again.
+   */
+  #ownedKey(key: unknown, prefix: Uint8Array): Uint8Array {
+    const serialized = this.serializeKey(key, prefix);
+    return serialized === key ? serialized.slice() : serialized;
   }
 
   /**
@@ -400,7 +409,6 @@ export class PartitionTransaction {
   /**
    * The key bound {@link PartitionTransaction.getItems} builds for an integer:
    * `prefix ‖ SEP ‖ u64(n)`. Override where keys of an empty prefix carry no separator.
-   * @returns the bound
    */
   protected itemsBound(prefix: Uint8Array, n: number): Uint8Array {
     return appendInteger(prefix, n);
@@ -446,7 +454,6 @@ export class PartitionTransaction {
    * The next value of the partition's global counter: `0` first, then one more each
    * call; read once per transaction from `__global-counter__` and persisted by `prepare()` (a
    * `flush()` without `prepare()` loses the increments).
-   * @returns the counter value
    * @throws StateTransactionError unless STARTED
    */
   protected async nextCounter(): Promise<number> {
@@ -460,8 +467,6 @@ export class PartitionTransaction {
 
   /**
    * Throw unless the status is one of `allowed` and no prepare/flush is in progress.
-   * @param operation - the method name, for the message
-   * @param allowed - the statuses that allow it
    * @throws StateTransactionError otherwise (the status does not change)
    */
   protected assertStatus(operation: string, ...allowed: PartitionTransactionStatus[]): void {

@@ -39,7 +39,6 @@ export class MemoryBackend implements Backend {
    * Open the database at `path`, creating it (with the `default` family) when missing.
    * @param path - any string naming the database within this backend instance
    * @param options - `columnFamilies` to create now; `settings` are ignored
-   * @returns the open database
    * @throws StoreLockError (code `'MEMORY_LOCKED'`) when `path` is already open through this
    *   instance; close the other handle first
    */
@@ -69,7 +68,6 @@ export class MemoryBackend implements Backend {
 
   /**
    * Forget the database at `path`; succeeds when there is none.
-   * @param path - the database's path
    * @throws StoreLockError (code `'MEMORY_LOCKED'`) when it is open; close it first
    */
   async destroy(path: string): Promise<void> {
@@ -82,7 +80,6 @@ export class MemoryBackend implements Backend {
   }
 
   /**
-   * @param path - the database's path
    * @returns whether a database was opened at `path` and not destroyed since
    */
   async exists(path: string): Promise<boolean> {

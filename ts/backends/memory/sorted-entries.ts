@@ -28,14 +28,8 @@ export class SortedEntries {
   // first, so snapshots cost nothing until somebody writes.
   #shared = false;
 
-  /** Number of entries. */
-  get size(): number {
-    return this.#keys.length;
-  }
-
   /**
    * Read one key.
-   * @param key - the key
    * @returns the stored value, or `undefined` when absent
    */
   get(key: Uint8Array): Uint8Array | undefined {
@@ -63,7 +57,6 @@ export class SortedEntries {
 
   /**
    * Remove a key; nothing happens when it is absent.
-   * @param key - the key
    */
   delete(key: Uint8Array): void {
     const index = lowerBound(this.#keys, key);
@@ -119,7 +112,6 @@ export class SortedEntries {
 
   /**
    * Freeze the current entries for reading; later writes do not change the snapshot.
-   * @returns the snapshot
    */
   snapshot(): EntriesSnapshot {
     this.#shared = true;

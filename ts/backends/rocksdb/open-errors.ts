@@ -22,7 +22,6 @@ export function rootCause(error: unknown): unknown {
 
 /**
  * Whether an open failure means another opener holds the database's LOCK file.
- * @param error - what the addon threw
  */
 export function isLockFailure(error: unknown): boolean {
   const cause = rootCause(error) as { code?: unknown; message?: unknown } | undefined;
@@ -33,7 +32,6 @@ export function isLockFailure(error: unknown): boolean {
 /**
  * Whether an open failure means the database's files are corrupted (RocksDB's `Corruption` status:
  * a garbage CURRENT file or MANIFEST, a bad checksum, ...).
- * @param error - what the addon threw
  */
 export function isCorruption(error: unknown): boolean {
   const cause = rootCause(error) as { code?: unknown; message?: unknown } | undefined;
@@ -44,7 +42,6 @@ export function isCorruption(error: unknown): boolean {
  * Whether an open failure means a file the database refers to is gone (RocksDB reports it as an
  * IO error, not a corruption): the MANIFEST that CURRENT names, an SST, a WAL or blob file. The
  * database cannot be opened until it is rebuilt, so it counts as corrupted.
- * @param error - what the addon threw
  */
 export function isMissingDatabaseFile(error: unknown): boolean {
   const cause = rootCause(error) as { code?: unknown; message?: unknown } | undefined;
@@ -58,7 +55,6 @@ export function isMissingDatabaseFile(error: unknown): boolean {
 
 /**
  * The message of RocksDB's status behind an addon error.
- * @param error - what the addon threw
  */
 export function rocksDbMessage(error: unknown): string {
   const cause = rootCause(error) as { message?: unknown } | undefined;
@@ -67,7 +63,6 @@ export function rocksDbMessage(error: unknown): string {
 
 /**
  * Turn an open failure into the error the state layer classifies, when it is one.
- * @param path - the database path
  * @param error - what the addon threw
  * @returns a {@link RocksDBLockError} or {@link RocksDBCorruptedError}, or `error` unchanged
  */
@@ -95,7 +90,6 @@ export function classifyOpenError(path: string, error: unknown): unknown {
 /**
  * Turn a failure of a read or write on an open database into a {@link RocksDBCorruptedError} when
  * RocksDB reports corruption (a block checksum mismatch in an SST, ...); other errors unchanged.
- * @param path - the database path
  * @param operation - what failed (`'get'`, `'iterate'`, `'write'`), for the message
  * @param error - what the addon threw
  */

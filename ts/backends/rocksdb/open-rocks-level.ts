@@ -15,7 +15,6 @@ import { classifyOpenError } from './open-errors.js';
  * @param location - the absolute directory
  * @param families - families to open; missing ones are created
  * @param options - addon options for the database and for every family
- * @returns the open handle
  * @throws RocksDBLockError when another opener holds the LOCK file
  * @throws RocksDBCorruptedError when the files are corrupted
  */

@@ -42,13 +42,9 @@ export interface AddonColumnOptions {
 
 /** One operation of {@link RocksLevelHandle.batch}. */
 export interface AddonBatchOperation {
-  /** Put or delete. */
   type: 'put' | 'del';
-  /** The key. */
   key: Uint8Array;
-  /** The value of a put. */
   value?: Uint8Array;
-  /** The family's handle. */
   column: AddonColumn;
 }
 

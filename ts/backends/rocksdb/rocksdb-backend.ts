@@ -45,7 +45,6 @@ export class RocksDbBackend implements Backend {
    * `options.columnFamilies`. Families written later are created by reopening the directory.
    * @param path - a directory path (relative paths resolve against the working directory)
    * @param options - `columnFamilies` to create now; `settings`: {@link RocksDbSettings}
-   * @returns the open database
    * @throws RocksDBLockError when the path is open in this process or locked by another one
    * @throws RocksDBCorruptedError when its files are corrupted
    * @throws BackendUnavailableError when the native addon does not load in this runtime
@@ -84,7 +83,6 @@ export class RocksDbBackend implements Backend {
 
   /**
    * Delete the RocksDB directory at `path`; succeeds when nothing is there. Does not need the addon.
-   * @param path - the directory
    * @throws RocksDBLockError when it is open in this process; close it first
    * @throws BackendInvalidArgumentError when the directory holds files RocksDB does not write
    *   (it is refused rather than deleted: check the path)
@@ -113,7 +111,6 @@ export class RocksDbBackend implements Backend {
   }
 
   /**
-   * @param path - the directory
    * @returns whether a RocksDB database (its CURRENT file) exists there
    */
   async exists(path: string): Promise<boolean> {

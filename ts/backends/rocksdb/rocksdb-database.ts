@@ -20,11 +20,8 @@ const FETCH_BATCH = 1000;
 
 /** What {@link RocksDbDatabase} is built from (by {@link RocksDbBackend.open}). */
 export interface RocksDbDatabaseParts {
-  /** The path the caller opened. */
   path: string;
-  /** The backend's capability manifest. */
   supports: BackendSupports;
-  /** The open addon handle. */
   handle: RocksLevelHandle;
   /** Sync the write-ahead log on every batch. */
   sync: boolean;

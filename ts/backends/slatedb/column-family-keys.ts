@@ -33,7 +33,6 @@ export interface FamilyRange {
 
 /**
  * Escape a family name so that it holds no `:` (and `%` stays unambiguous).
- * @param name - a family name
  * @returns the escaped name
  * @throws BackendInvalidArgumentError when the name is empty, not a string, or not well-formed
  *   Unicode (a lone surrogate would not survive UTF-8 and two names would collide)
@@ -52,8 +51,6 @@ export function escapeFamilyName(name: string): string {
 
 /**
  * The inverse of {@link escapeFamilyName}.
- * @param escaped - an escaped name
- * @returns the family name
  */
 export function unescapeFamilyName(escaped: string): string {
   return escaped.replace(/%25|%3A/g, (sequence) => (sequence === '%25' ? '%' : ':'));
@@ -61,7 +58,6 @@ export function unescapeFamilyName(escaped: string): string {
 
 /**
  * The key range of one family.
- * @param name - the family name
  * @returns its prefix and the end of its range
  * @throws BackendInvalidArgumentError for an invalid name (see {@link escapeFamilyName})
  */
@@ -74,25 +70,28 @@ export function familyRange(name: string): FamilyRange {
 }
 
 /**
- * A family's stored key for a key.
- * @param range - the family's range
- * @param key - the key within the family
- * @returns `prefix ‖ key`
- * @throws BackendInvalidArgumentError when the result exceeds SlateDB's key limit
+ * @throws BackendInvalidArgumentError when `prefix ‖ key` exceeds SlateDB's key limit
  */
-export function storedKey(range: FamilyRange, key: Uint8Array): Uint8Array {
+export function checkStoredKeyLength(range: FamilyRange, key: Uint8Array): void {
   const limit = MAX_KEY_BYTES - range.prefix.length;
   if (key.length > limit) {
     throw new BackendInvalidArgumentError(
       `A key is ${key.length} bytes; with this column family's prefix, SlateDB keys may be at most ${limit} bytes. Use shorter keys.`,
     );
   }
+}
+
+/**
+ * A family's stored key for a key: `prefix ‖ key`.
+ * @throws BackendInvalidArgumentError when the result exceeds SlateDB's key limit
+ */
+export function storedKey(range: FamilyRange, key: Uint8Array): Uint8Array {
+  checkStoredKeyLength(range, key);
   return concatBytes(range.prefix, key);
 }
 
 /**
  * The registry entry that records that a family exists.
- * @param name - the family name
  * @returns `__families::<escaped name>`
  */
 export function registryKey(name: string): Uint8Array {

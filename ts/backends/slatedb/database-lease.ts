@@ -58,7 +58,6 @@ export const systemLeaseClock: LeaseClock = Object.freeze({
 
 /** What {@link DatabaseLease.acquire} needs. */
 export interface LeaseRequest {
-  /** The store holding the database. */
   store: ObjectStore;
   /** The lease object's key (`<database key>/.lock`). */
   key: string;
@@ -283,15 +282,15 @@ export class DatabaseLease {
       expiresAt: this.#clock.now() + ttlMs,
       renewals: this.#renewals + 1,
     };
-    const started = performance.now();
+    const started = this.#clock.now();
     try {
       const version = await store.put(key, encodeRecord(record), { mode: { etag: this.#etag } });
       this.#etag = version.etag ?? (await headEtag(this.#request));
       this.#expiresAt = record.expiresAt;
       this.#renewals = record.renewals;
-      this.#lastRenewal = { tookMs: performance.now() - started };
+      this.#lastRenewal = { tookMs: this.#clock.now() - started };
     } catch (error) {
-      this.#lastRenewal = { tookMs: performance.now() - started, error };
+      this.#lastRenewal = { tookMs: this.#clock.now() - started, error };
       if (isStoreError(error, 'Precondition') || isStoreError(error, 'NotFound')) {
         this.#lose('another opener replaced or deleted the lease object', error);
       } else if (this.#clock.now() >= this.#expiresAt) {
@@ -321,8 +320,6 @@ export interface LeaseState {
 
 /**
  * Read the lease object of a database, as a contender sees it.
- * @param store - the database's store
- * @param key - the lease object's key
  * @param ttlMs - the time to live assumed for an unreadable lease object, from its last write
  * @returns its state, or `undefined` when there is no lease object
  */

@@ -16,6 +16,7 @@
  */
 import type { ObjectStore } from '../../object-stores/object-store.js';
 import { printableLocation } from '../../object-stores/location.js';
+import { S3ObjectStore } from '../../object-stores/s3.js';
 import { BackendInvalidArgumentError } from '../errors.js';
 
 /** The object store and key prefix of one database. */
@@ -34,6 +35,22 @@ export interface ObjectStoreSource {
   localDirectory(directory: string): ObjectStore;
 }
 
+/**
+ * Where a database's objects are, for log lines: with an explicit object store, the store's
+ * location (`s3://bucket/prefix`, a location string as given, else its class name) and the key
+ * under it (the path relative to `root`); otherwise the path itself (a local path or a location).
+ * Credentials in a location string are not shown.
+ */
+export function describeDatabaseLocation(path: string, root: string, objectStore: ObjectStore | string | undefined): string {
+  if (objectStore === undefined) return path;
+  const key = path.startsWith(`${root}/`) ? path.slice(root.length + 1) : path.replace(/^\/+/, '');
+  let base: string;
+  if (typeof objectStore === 'string') base = printableLocation(objectStore).replace(/\/+$/, '');
+  else if (objectStore instanceof S3ObjectStore) base = `s3://${objectStore.bucket}${objectStore.prefix === '' ? '' : `/${objectStore.prefix.replace(/\/+$/, '')}`}`;
+  else base = `${objectStore.constructor?.name ?? 'object store'}:`;
+  return `${base}/${key}`;
+}
+
 const LOCATION = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/(.*)$/s;
 
 /**
@@ -41,7 +58,6 @@ const LOCATION = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/(.*)$/s;
  * @param path - the partition path (a file path or a location)
  * @param objectStore - the configured store, or `undefined` to derive it from the path
  * @param root - the directory (or location) paths are relative to: the state directory
- * @param stores - where stores come from
  * @returns the store and the key prefix
  * @throws BackendInvalidArgumentError for an empty path, an unknown scheme, a location without a
  *   database key, or a path with `.`/`..`/empty segments where a key is needed

@@ -55,7 +55,6 @@ export function isCorruption(error: unknown): boolean {
 
 /**
  * Turn an open failure into the error the state layer classifies, when it is one.
- * @param path - the database path
  * @param error - what `SlateDb.open` threw
  * @returns a {@link SlateDBCorruptedError}, a {@link BackendInvalidArgumentError}, or `error` unchanged
  */
@@ -76,10 +75,8 @@ export function classifyOpenError(path: string, error: unknown): unknown {
 
 /**
  * Turn the engine's error of an operation on an open database into the contract's.
- * @param path - the database path
  * @param operation - what was attempted (e.g. `'write'`)
  * @param error - what the engine threw
- * @returns the error to throw
  */
 export function translateEngineError(path: string, operation: string, error: unknown): unknown {
   if (!(error instanceof SlateDbError)) return error;

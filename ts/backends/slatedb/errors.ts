@@ -17,7 +17,6 @@ export class SlateDBFencedError extends StreamstateError {
   /** The path of the fenced database. */
   readonly path: string;
   /**
-   * @param path - the database path
    * @param operation - what was attempted, for the message
    * @param options - `cause`, the engine's `FENCED` error
    */
@@ -45,7 +44,6 @@ export class SlateDBLeaseUnreadableError extends StreamstateError {
   /** The lease object's key in the database's object store. */
   readonly key: string;
   /**
-   * @param path - the database path
    * @param key - the lease object's key
    * @param options - `cause`, the store's read failure
    */
@@ -74,7 +72,6 @@ export class SlateDBLeaseLostError extends StreamstateError {
   /** The path of the database whose lease was lost. */
   readonly path: string;
   /**
-   * @param path - the database path
    * @param reason - why the lease is lost, for the message
    * @param options - `cause`, the failure that lost it
    */
@@ -104,7 +101,6 @@ export class SlateDBLeaseUnconfirmedError extends StreamstateError {
   /** The path of the database whose lease is unconfirmed. */
   readonly path: string;
   /**
-   * @param path - the database path
    * @param reason - what the last renewal did, for the message
    * @param options - `cause`, the renewal's failure when it failed
    */

@@ -23,7 +23,7 @@ import { S3ObjectStore } from '../../object-stores/s3.js';
 import type { ObjectStore } from '../../object-stores/object-store.js';
 import { BackendInvalidArgumentError } from '../errors.js';
 import { escapeFamilyName } from './column-family-keys.js';
-import { DatabaseLease, LEASE_UNCONFIRMED_ATTEMPTS } from './database-lease.js';
+import { DatabaseLease, LEASE_UNCONFIRMED_ATTEMPTS, type LeaseClock, type LeaseRequest } from './database-lease.js';
 import { locateDatabase, type DatabaseLocation } from './database-location.js';
 import { classifyOpenError } from './engine-errors.js';
 import { SlateDBLeaseUnconfirmedError } from './errors.js';
@@ -42,6 +42,11 @@ const DELETE_CONCURRENCY = 16;
 export interface SlateDbBackendOptions extends SlateDbBackendSettings {
   /** Where lease takeovers and losses are logged; the one installed with `setLogger` when omitted. */
   logger?: Logger;
+  /**
+   * Internal, for tests: the time the lease reads and the timer that renews it (default: the
+   * system clock), so lease expiry and renewal can be tested without waiting for them.
+   */
+  clock?: LeaseClock;
 }
 
 /** A {@link Backend} storing each database as a SlateDB database in an object store. */
@@ -56,6 +61,7 @@ export class SlateDbBackend implements Backend {
   });
   readonly #defaults: Record<string, unknown>;
   readonly #logger: Logger | undefined;
+  readonly #clock: LeaseClock | undefined;
   readonly #locationStores = new Map<string, ObjectStore>();
   readonly #localStores = new Map<string, ObjectStore>();
 
@@ -65,10 +71,11 @@ export class SlateDbBackend implements Backend {
    * @throws BackendInvalidArgumentError when a setting has a wrong value
    */
   constructor(options: SlateDbBackendOptions = {}) {
-    const { logger, ...defaults } = options;
+    const { logger, clock, ...defaults } = options;
     resolveBackendSettings(defaults);
     this.#defaults = defaults;
     this.#logger = logger;
+    this.#clock = clock;
   }
 
   /**
@@ -77,7 +84,6 @@ export class SlateDbBackend implements Backend {
    * @param path - a file path (stored as local files there), a location path (`memory://name/db`,
    *   `s3://bucket/db`), or any path when an `objectStore` is set (see `database-location.ts`)
    * @param options - `columnFamilies` to create now; `settings`: {@link SlateDbBackendSettings}
-   * @returns the open database
    * @throws SlateDBLockError when another opener holds its lease
    * @throws SlateDBCorruptedError when its objects are corrupted
    * @throws BackendInvalidArgumentError when a setting, the path or a family name is invalid
@@ -87,14 +93,7 @@ export class SlateDbBackend implements Backend {
     families.forEach(escapeFamilyName);
     const settings = resolveBackendSettings(this.#defaults, options.settings);
     const location = this.#locate(path, settings);
-    const lease = await DatabaseLease.acquire({
-      store: location.store,
-      key: `${location.key}/${LEASE_OBJECT}`,
-      path,
-      ttlMs: settings.lockTtlMs,
-      renewIntervalMs: settings.lockRenewIntervalMs,
-      logger: this.#logger ?? getLogger(),
-    });
+    const lease = await DatabaseLease.acquire(this.#leaseRequest(location.store, `${location.key}/${LEASE_OBJECT}`, path, settings));
     let engine: SlateDb;
     try {
       engine = await SlateDb.open(location.key, {
@@ -153,7 +152,6 @@ export class SlateDbBackend implements Backend {
    * Delete every object of the database at `path` (its WAL and SSTs first, its manifests last,
    * so an interrupted destroy leaves a database that reads as corrupted rather than one that
    * silently lost data); succeeds when there is none.
-   * @param path - the database path
    * @throws SlateDBLockError when it is open (its lease is live); close it first
    */
   async destroy(path: string): Promise<void> {
@@ -162,14 +160,7 @@ export class SlateDbBackend implements Backend {
     const leaseKey = `${key}/${LEASE_OBJECT}`;
     // Hold the lease while deleting, so no opener can start on the database mid-destroy (a mere
     // check of the lease would leave that window open). Throws SlateDBLockError when it is live.
-    const lease = await DatabaseLease.acquire({
-      store,
-      key: leaseKey,
-      path,
-      ttlMs: settings.lockTtlMs,
-      renewIntervalMs: settings.lockRenewIntervalMs,
-      logger: this.#logger ?? getLogger(),
-    });
+    const lease = await DatabaseLease.acquire(this.#leaseRequest(store, leaseKey, path, settings));
     try {
       const objects = (await store.list(`${key}/`)).map((meta) => meta.key);
       const manifests = objects.filter((object) => object.startsWith(`${key}/manifest/`));
@@ -185,12 +176,16 @@ export class SlateDbBackend implements Backend {
   }
 
   /**
-   * @param path - the database path
    * @returns whether a SlateDB database (a manifest) exists there
    */
   async exists(path: string): Promise<boolean> {
     const { store, key } = this.#locate(path, resolveBackendSettings(this.#defaults));
     return (await store.list(`${key}/manifest/`)).length > 0;
+  }
+
+  #leaseRequest(store: ObjectStore, key: string, path: string, settings: ResolvedSlateDbBackendSettings): LeaseRequest {
+    const { lockTtlMs: ttlMs, lockRenewIntervalMs: renewIntervalMs } = settings;
+    return { store, key, path, ttlMs, renewIntervalMs, logger: this.#logger ?? getLogger(), clock: this.#clock };
   }
 
   #locate(path: string, settings: ResolvedSlateDbBackendSettings): DatabaseLocation {

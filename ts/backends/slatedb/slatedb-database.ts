@@ -6,13 +6,14 @@
  * @module
  */
 import type { SlateDb } from '../../engine/slatedb.js';
-import { WriteBatch } from '../../engine/write-batch.js';
+import { encodedBatch, type PrefixedOperation } from '../../engine/write-batch.js';
 import type { BackendDatabase, BackendSupports, BatchOperation, IterateOptions } from '../backend.js';
 import { DEFAULT_CF } from '../backend.js';
 import { BackendClosedError } from '../errors.js';
 import { compareBytes } from '../../bytes.js';
 import { assertBatch, assertKeys, checkIterateOptions } from '../validate-arguments.js';
 import {
+  checkStoredKeyLength,
   familyFromRegistryKey,
   familyRange,
   registryKey,
@@ -25,11 +26,8 @@ import { translateEngineError } from './engine-errors.js';
 
 /** What {@link SlateDbDatabase} is built from (by `SlateDbBackend.open`). */
 export interface SlateDbDatabaseParts {
-  /** The path the caller opened. */
   path: string;
-  /** The backend's capability manifest. */
   supports: BackendSupports;
-  /** The open engine database. */
   engine: SlateDb;
   /** The exclusive lease on it. */
   lease: DatabaseLease;
@@ -94,7 +92,6 @@ export class SlateDbDatabase implements BackendDatabase {
 
   /**
    * Read the names of the families that exist.
-   * @param engine - the open engine database
    * @returns the names recorded in the registry
    */
   static async readFamilies(engine: SlateDb): Promise<Set<string>> {
@@ -146,15 +143,16 @@ export class SlateDbDatabase implements BackendDatabase {
     this.#assertOpen('write');
     assertBatch(operations);
     if (operations.length === 0) return;
-    const batch = new WriteBatch();
+    const prefixed: PrefixedOperation[] = [];
     const newFamilies = new Set<string>();
     for (const { cf, key, value } of operations) {
-      const stored = storedKey(this.#range(cf), key);
-      if (value === undefined) batch.delete(stored);
-      else batch.put(stored, value);
+      const range = this.#range(cf);
+      checkStoredKeyLength(range, key);
+      prefixed.push({ keyPrefix: range.prefix, key, value });
       if (!this.#families.has(cf)) newFamilies.add(cf);
     }
-    for (const cf of newFamilies) batch.put(registryKey(cf), EMPTY);
+    for (const cf of newFamilies) prefixed.push({ keyPrefix: EMPTY, key: registryKey(cf), value: EMPTY });
+    const batch = encodedBatch(prefixed);
     await this.#lease.assertHeldRetrying('A write');
     this.#assertOpen('write');
     try {
@@ -185,13 +183,11 @@ export class SlateDbDatabase implements BackendDatabase {
 
   /**
    * Record families as existing (at open, for `columnFamilies`), in one batch.
-   * @param names - family names
    */
   async createFamilies(names: string[]): Promise<void> {
     const missing = [...new Set(names)].filter((name) => !this.#families.has(name));
     if (missing.length === 0) return;
-    const batch = new WriteBatch();
-    for (const name of missing) batch.put(registryKey(name), EMPTY);
+    const batch = encodedBatch(missing.map((name) => ({ keyPrefix: EMPTY, key: registryKey(name), value: EMPTY })));
     await this.#lease.assertHeld();
     try {
       await this.#engine.write(batch);

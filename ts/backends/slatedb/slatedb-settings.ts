@@ -9,7 +9,7 @@
 import type { SlateDbSettings } from '../../engine/slatedb.js';
 import { checkObjectStoreLocationOptions, parseObjectStoreLocation, type ObjectStoreLocationOptions } from '../../object-stores/location.js';
 
-export { checkObjectStoreLocationOptions, withRedactedPrinting, type ObjectStoreLocationOptions, type SlateDbSettings };
+export { checkObjectStoreLocationOptions, parseObjectStoreLocation, withRedactedPrinting, type ObjectStoreLocationOptions, type SlateDbSettings };
 import { OBJECT_STORE_METHODS, type ObjectStore } from '../../object-stores/object-store.js';
 import { withRedactedPrinting } from '../../object-stores/redact.js';
 import { BackendInvalidArgumentError } from '../errors.js';
@@ -31,7 +31,6 @@ export const LOCK_TTL_RANGE_MS = Object.freeze({ min: 1_000, max: 86_400_000 });
 export const MIN_LOCK_RENEW_INTERVAL_MS = 100;
 
 /**
- * @param ttlMs - the lease's time to live
  * @returns the default renewal interval: a third of the time to live
  */
 export function defaultLockRenewIntervalMs(ttlMs: number): number {
@@ -41,7 +40,6 @@ export function defaultLockRenewIntervalMs(ttlMs: number): number {
 /**
  * Check an `objectStore` setting without building a store: a location string is parsed, an
  * object must have every {@link ObjectStore} method.
- * @param value - the setting
  * @returns what is wrong, or `undefined`
  */
 export function objectStoreProblem(value: unknown): string | undefined {
@@ -66,8 +64,6 @@ export function objectStoreProblem(value: unknown): string | undefined {
  * Check lease timings: `lockTtlMs` within {@link LOCK_TTL_RANGE_MS}, the renewal interval at
  * least {@link MIN_LOCK_RENEW_INTERVAL_MS} and at most half the time to live (so a renewal that
  * fails once is retried before the lease expires).
- * @param ttlMs - the lease's time to live
- * @param renewIntervalMs - the renewal interval
  * @param label - prefix of the field names in the message (e.g. `'slatedbOptions.'`)
  * @returns what is wrong, or `undefined` when both are fine
  */
@@ -129,27 +125,18 @@ export interface SlateDbBackendSettings {
 
 /** {@link SlateDbBackendSettings} validated, defaults filled in. */
 export interface ResolvedSlateDbBackendSettings {
-  /** @see SlateDbBackendSettings.objectStore */
   readonly objectStore: ObjectStore | string | undefined;
-  /** @see SlateDbBackendSettings.objectStoreOptions */
   readonly objectStoreOptions: ObjectStoreLocationOptions;
-  /** @see SlateDbBackendSettings.root */
   readonly root: string | undefined;
-  /** @see SlateDbBackendSettings.awaitDurable */
   readonly awaitDurable: boolean;
-  /** @see SlateDbBackendSettings.lockTtlMs */
   readonly lockTtlMs: number;
-  /** @see SlateDbBackendSettings.lockRenewIntervalMs */
   readonly lockRenewIntervalMs: number;
-  /** @see SlateDbBackendSettings.settings */
   readonly settings: SlateDbSettings | undefined;
 }
 
 /**
  * Validate settings and fill in defaults.
- * @param defaults - the backend's defaults
  * @param settings - this open's settings (win field by field)
- * @returns the resolved settings
  * @throws BackendInvalidArgumentError when a known field has a wrong value
  */
 export function resolveBackendSettings(
