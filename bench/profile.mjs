@@ -6,8 +6,9 @@
 // workload (and the ten functions with the most self time, printed). Evidence for
 // docs/benchmarks.md; measures and prints, asserts nothing about time.
 //
-// Run: npm run build && node bench/profile.mjs [--n 20000] [--workloads rmw,cold] [--cpu-prof /tmp/prof] [--nosync]
-// (--nosync: the local-file store without fsync, RocksDB's durability class)
+// Run: npm run build && node bench/profile.mjs [--n 20000] [--workloads rmw,cold] [--cpu-prof /tmp/prof] [--nosync] [--sst-block-size B]
+// (--nosync: the local-file store without fsync, RocksDB's durability class; --sst-block-size B:
+// the engine setting sstBlockSize, in bytes)
 import { parseArgs } from 'node:util';
 import { Session } from 'node:inspector/promises';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -23,7 +24,7 @@ import { recovery } from './workloads/recovery.mjs';
 import { sizesFor } from './lib/sizes.mjs';
 
 const { values: args } = parseArgs({
-  options: { n: { type: 'string', default: '20000' }, workloads: { type: 'string' }, 'cpu-prof': { type: 'string' }, nosync: { type: 'boolean', default: false } },
+  options: { n: { type: 'string', default: '20000' }, workloads: { type: 'string' }, 'cpu-prof': { type: 'string' }, nosync: { type: 'boolean', default: false }, 'sst-block-size': { type: 'string' } },
 });
 const sizes = sizesFor(Number(args.n));
 let workloads = [readModifyWrite, windowedAggregation, rangeScans, coldReads, recovery];
@@ -76,7 +77,7 @@ if (session) {
 for (const workload of workloads) {
   const tmp = await tempDir(`profile-${workload.id}`);
   const counting = countingStore(new LocalFileObjectStore(path.join(tmp.dir, 'objects'), { fsync: !args.nosync }));
-  const env = { managerOptions: () => ({ stateDir: tmp.dir, groupId: 'bench', backend: 'slatedb', slatedbOptions: { objectStore: counting.proxy } }) };
+  const env = { managerOptions: () => ({ stateDir: tmp.dir, groupId: 'bench', backend: 'slatedb', slatedbOptions: { objectStore: counting.proxy, ...(args['sst-block-size'] ? { settings: { sstBlockSize: Number(args['sst-block-size']) } } : {}) } }) };
   for (const key of Object.keys(engineCalls)) delete engineCalls[key];
   counting.take();
   if (session) await session.post('Profiler.start');

@@ -21,6 +21,9 @@
 //      --no-kafka skips the last part, recovery over a real Kafka broker and MinIO
 //        (bench/kafka-recovery.mjs, run as a child process on Node >= 22.22; --kafka-keys K and
 //        --kafka-messages M size it: 100 000 keys and twice as many messages by default)
+//      --sst-block-size B[,B...] sets the engine setting sstBlockSize (bytes) on every wasm SlateDB
+//        column; with several sizes, each such column runs once per size (e.g. "SlateDB file 16K"),
+//        in the same alternating rounds
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
@@ -60,6 +63,7 @@ const { values: args } = parseArgs({
     'recovery-batch': { type: 'string' },
     'no-read-all': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
+    'sst-block-size': { type: 'string' },
   },
 });
 if (args.help) {
@@ -105,6 +109,25 @@ if (wantsS3) {
 if (args.backends) {
   const wanted = new Set(args.backends.split(','));
   backends = backends.filter((b) => wanted.has(b.id));
+}
+// --sst-block-size: the wasm SlateDB columns with slatedbOptions.settings.sstBlockSize set.
+if (args['sst-block-size']) {
+  const blockSizes = args['sst-block-size'].split(',').map(Number);
+  const withBlockSize = (backend, bytes) => ({
+    ...backend,
+    ...(blockSizes.length > 1 ? { id: `${backend.id}@${bytes / 1024}k`, label: `${backend.label} ${bytes / 1024}K` } : {}),
+    note: `${backend.note}; settings.sstBlockSize ${bytes}`,
+    setup: async () => {
+      const env = await backend.setup();
+      const managerOptions = () => {
+        const options = env.managerOptions();
+        const slatedbOptions = options.slatedbOptions ?? {};
+        return { ...options, slatedbOptions: { ...slatedbOptions, settings: { ...slatedbOptions.settings, sstBlockSize: bytes } } };
+      };
+      return { ...env, managerOptions };
+    },
+  });
+  backends = backends.flatMap((b) => (b.id.startsWith('slatedb-') ? blockSizes.map((bytes) => withBlockSize(b, bytes)) : [b]));
 }
 let workloads = WORKLOADS;
 if (args.workloads) {

@@ -210,8 +210,9 @@ async function writeFlushed(backend, dbPath, n) {
 
 reads('a scan of a whole family reads ahead: far fewer object reads than a bounded scan of the same keys', async () => {
   const { store, counts } = countedMemoryStore();
-  // No compactor, so both reopened scans see the same L0 SSTs (~2 MB, ~500 blocks of 4 KiB).
-  const backend = new SlateDbBackend({ objectStore: store, settings: { ...FAST, compactorOptions: null, l0SstSizeBytes: 512 * 1024 } });
+  // No compactor, so both reopened scans see the same L0 SSTs (~2 MB, ~500 blocks of 4 KiB: the
+  // block size is set, the default being 16 KiB).
+  const backend = new SlateDbBackend({ objectStore: store, settings: { ...FAST, compactorOptions: null, l0SstSizeBytes: 512 * 1024, sstBlockSize: 4096 } });
   const n = 16_000;
   await writeFlushed(backend, 'reads/ahead', n);
   const scanAfterReopen = async (options) => {

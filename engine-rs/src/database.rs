@@ -168,7 +168,9 @@ impl Database {
         if !(cache_bytes >= 0.0 && cache_bytes.is_finite()) {
             return Err(invalid("cacheBytes must be a non-negative number of bytes"));
         }
-        let mut builder = Db::builder(path, object_store).with_settings(settings);
+        let mut builder = Db::builder(path, object_store)
+            .with_settings(settings)
+            .with_sst_block_size(engine.sst_block_size);
         builder = if cache_bytes == 0.0 {
             builder.with_db_cache_disabled()
         } else {

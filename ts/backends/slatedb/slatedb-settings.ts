@@ -118,7 +118,7 @@ export interface SlateDbBackendSettings {
   lockRenewIntervalMs?: number;
   /**
    * SlateDB settings passed to the engine (see `SlateDbSettings`: `flushInterval`,
-   * `l0SstSizeBytes`, `maxUnflushedBytes`, `compressionCodec`, `compactorOptions`, ...).
+   * `l0SstSizeBytes`, `maxUnflushedBytes`, `sstBlockSize`, `compressionCodec`, `compactorOptions`, ...).
    */
   settings?: SlateDbSettings;
 }
