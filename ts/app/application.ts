@@ -74,7 +74,7 @@ export interface ApplicationOptions {
   readonly autoCreateTopics?: boolean;
   /** Partitions of topics the application creates. Default 1. */
   readonly topicPartitions?: number;
-  /** What to do when a committed offset is below the source's low watermark (§ recovery): `'earliest'` (default) rebuilds state and restarts the partition at its low watermark; `'error'` fails. */
+  /** What to do when a committed offset is below the source's low watermark: `'earliest'` (default) rebuilds state and restarts the partition at its low watermark; `'error'` fails. */
   readonly stateRecoveryOffsetReset?: 'earliest' | 'error';
   /** Consumer session timeout, ms. Default 10 000. */
   readonly sessionTimeoutMs?: number;
