@@ -248,8 +248,12 @@ start_server() {
   if [ -n "${CDS_DUMP:-}" ]; then cds=(-XX:ArchiveClassesAtExit="$CDS_DUMP" -Xlog:cds=error); fi
   if [ ! -f "$STATE/data/meta.properties" ]; then
     local cluster_id
-    # A cluster id is a UUID in URL-safe base64 without padding (22 characters).
-    cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+    # A cluster id is a UUID in URL-safe base64 without padding (22 characters). One that starts
+    # with '-' (1 in 64) would be read by kafka-storage as an option, so draw again.
+    cluster_id=-
+    while [ "${cluster_id#-}" != "$cluster_id" ]; do
+      cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+    done
     if ! java -Xmx256m -XX:TieredStopAtLevel=1 $(cds_opts) -Dlog4j2.configurationFile="file:$STATE/log4j2.properties" \
       -cp "$cp" kafka.tools.StorageTool format -t "$cluster_id" -c "$STATE/server.properties" \
       >"$STATE/format.log" 2>&1 </dev/null; then
