@@ -1,7 +1,6 @@
 // The Backend conformance suite against every backend built here, plus what only one backend has.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,8 +14,10 @@ import {
   StoreLockError,
 } from 'streamstate';
 import { backendSuite } from './conformance/backend-suite.mjs';
+import { bytes, text } from './conformance/support.mjs';
 import { rejectionOf, withTemporaryDirectory } from './helpers/fixtures.mjs';
 import { withHoldingChild } from './helpers/holding-child.mjs';
+import { runNode } from './helpers/run-node.mjs';
 
 const memory = suite('backend: memory');
 backendSuite(memory, assert, async () => {
@@ -55,8 +56,6 @@ rocksdbPooledReads.run();
 
 const rocksdbOnly = suite('backend: rocksdb specifics');
 const helpers = path.join(path.dirname(fileURLToPath(import.meta.url)), 'helpers');
-const encoder = new TextEncoder();
-const text = (bytes) => (bytes === undefined ? undefined : new TextDecoder().decode(bytes));
 
 /** Runs `fn(dir)` with a fresh temporary directory, removed afterwards. */
 const withRocksdbDirectory = (fn) => withTemporaryDirectory('streamstate-rocksdb-only-', fn);
@@ -76,7 +75,7 @@ rocksdbOnly('another process holding the database: StoreLockError until it exits
       await exited;
       const db = await backend.open(dbPath);
       try {
-        assert.is((await db.get('default', encoder.encode('written-by-child')))?.[0], 1, 'the batch was in the WAL');
+        assert.is((await db.get('default', bytes('written-by-child')))?.[0], 1, 'the batch was in the WAL');
       } finally {
         await db.close();
       }
@@ -112,7 +111,7 @@ for (const [what, corrupt, reason = /Corruption/] of [
       const dbPath = path.join(root, 'corrupted');
       const backend = new RocksDbBackend();
       const db = await backend.open(dbPath);
-      await db.write([{ cf: 'default', key: encoder.encode('k'), value: encoder.encode('v') }]);
+      await db.write([{ cf: 'default', key: bytes('k'), value: bytes('v') }]);
       await db.close();
       await corrupt(dbPath);
       const error = await rejectionOf(backend.open(dbPath));
@@ -126,7 +125,7 @@ for (const [what, corrupt, reason = /Corruption/] of [
       await backend.destroy(dbPath);
       const fresh = await backend.open(dbPath);
       try {
-        assert.is(await fresh.get('default', encoder.encode('k')), undefined);
+        assert.is(await fresh.get('default', bytes('k')), undefined);
       } finally {
         await fresh.close();
       }
@@ -138,7 +137,7 @@ rocksdbOnly('a write naming a new family reopens the database; reads and iterati
   await withRocksdbDirectory(async (root) => {
     const db = await new RocksDbBackend().open(path.join(root, 'db'));
     try {
-      const keys = Array.from({ length: 2500 }, (_, i) => encoder.encode(`key-${String(i).padStart(5, '0')}`));
+      const keys = Array.from({ length: 2500 }, (_, i) => bytes(`key-${String(i).padStart(5, '0')}`));
       await db.write(keys.map((key) => ({ cf: 'default', key, value: key })));
       for (const reverse of [false, true]) {
         const seen = [];
@@ -149,7 +148,7 @@ rocksdbOnly('a write naming a new family reopens the database; reads and iterati
           // Three reopens during one iteration: after the first entry, mid-batch, at a batch edge.
           if (seen.length === 1 || seen.length === 500 || seen.length === 1001) {
             const [written, read] = await Promise.all([
-              db.write([{ cf: `new-${reverse}-${family++}`, key: encoder.encode('k'), value: encoder.encode('v') }]),
+              db.write([{ cf: `new-${reverse}-${family++}`, key: bytes('k'), value: bytes('v') }]),
               db.get('default', keys[7]),
             ]);
             assert.is(written, undefined);
@@ -161,7 +160,7 @@ rocksdbOnly('a write naming a new family reopens the database; reads and iterati
       }
       const families = await db.listColumnFamilies();
       for (const name of ['new-false-0', 'new-false-2', 'new-true-2']) assert.ok(families.includes(name), name);
-      assert.is(text(await db.get('new-true-1', encoder.encode('k'))), 'v');
+      assert.is(text(await db.get('new-true-1', bytes('k'))), 'v');
     } finally {
       await db.close();
     }
@@ -173,7 +172,7 @@ rocksdbOnly('families are found at open even when RocksDB\'s OPTIONS files are u
     const dbPath = path.join(root, 'db');
     const backend = new RocksDbBackend();
     const db = await backend.open(dbPath, { columnFamilies: ['__metadata__'] });
-    await db.write([{ cf: 'windows', key: encoder.encode('w'), value: encoder.encode('1') }]);
+    await db.write([{ cf: 'windows', key: bytes('w'), value: bytes('1') }]);
     await db.close();
     for (const file of await readdir(dbPath)) {
       if (file.startsWith('OPTIONS-')) await writeFile(path.join(dbPath, file), 'garbage');
@@ -182,7 +181,7 @@ rocksdbOnly('families are found at open even when RocksDB\'s OPTIONS files are u
     try {
       const families = await reopened.listColumnFamilies();
       assert.equal([...families].sort(), ['__metadata__', 'default', 'windows']);
-      assert.is(text(await reopened.get('windows', encoder.encode('w'))), '1');
+      assert.is(text(await reopened.get('windows', bytes('w'))), '1');
     } finally {
       await reopened.close();
     }
@@ -196,7 +195,7 @@ rocksdbOnly('settings reach RocksDB; invalid ones are refused with BACKEND_INVAL
     const db = await backend.open(dbPath, {
       settings: { compressionType: 'none', bloomFilterBitsPerKey: 0, blockCacheSize: 1 << 20, syncWrites: true },
     });
-    await db.write([{ cf: 'default', key: encoder.encode('k'), value: encoder.encode('v') }]);
+    await db.write([{ cf: 'default', key: bytes('k'), value: bytes('v') }]);
     await db.close();
     const optionsFile = (await readdir(dbPath)).filter((file) => file.startsWith('OPTIONS-')).sort().at(-1);
     const options = await readFile(path.join(dbPath, optionsFile), 'utf8');
@@ -224,12 +223,9 @@ rocksdbOnly('destroy refuses a directory holding files RocksDB did not write', a
 
 rocksdbOnly('without the native addon, open fails with BACKEND_UNAVAILABLE naming slatedb', async () => {
   await withRocksdbDirectory(async (root) => {
-    const output = await new Promise((resolve, reject) => {
-      execFile(process.execPath, [path.join(helpers, 'rocksdb-without-addon.mjs'), path.join(root, 'db')], (error, stdout) =>
-        error ? reject(error) : resolve(stdout),
-      );
-    });
-    const result = JSON.parse(output.trim().split('\n').at(-1));
+    const { code, stdout, stderr } = await runNode([path.join(helpers, 'rocksdb-without-addon.mjs'), path.join(root, 'db')]);
+    assert.is(code, 0, stderr);
+    const result = JSON.parse(stdout.trim().split('\n').at(-1));
     assert.is(result.code, 'BACKEND_UNAVAILABLE');
     assert.match(result.message, /slatedb/);
   });

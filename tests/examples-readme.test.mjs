@@ -4,11 +4,11 @@
 // tsconfig (strict, lib ES2022) and checks its totals itself (exit status 1 when they differ).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runProcess } from './helpers/run-node.mjs';
 import { startS3Server } from './helpers/s3-server.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -20,24 +20,6 @@ const DEADLINE_MS = 180_000;
 const s3Server = startS3Server();
 if (!s3Server) throw new Error('examples: scripts/s3-server.sh cannot install an S3 server here, and the S3 examples need one');
 const s3Env = { S3_ENDPOINT: s3Server.vars.S3_ENDPOINT, S3_REGION: s3Server.vars.S3_REGION, AWS_ACCESS_KEY_ID: s3Server.vars.AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: s3Server.vars.AWS_SECRET_ACCESS_KEY };
-
-function sh(command, { cwd = root } = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn('sh', ['-c', command], { cwd, env: { ...process.env, ...s3Env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => {
-      process.kill(-child.pid, 'SIGKILL');
-      reject(new Error(`"${command}" did not finish within ${DEADLINE_MS} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, DEADLINE_MS);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 const scratch = await mkdtemp(path.join(tmpdir(), 'streamstate-examples-'));
 const s = suite('examples: each README command runs');
@@ -57,7 +39,7 @@ for (const command of commands) {
   s(`runs: ${command}`, async () => {
     const stateDir = path.join(scratch, command.replace(/\W+/g, '-'));
     const withState = command.startsWith('npm run') ? `${command} -- --state-dir ${stateDir}` : `${command} --state-dir ${stateDir}`;
-    const result = await sh(withState);
+    const result = await runProcess('sh', ['-c', withState], { env: s3Env, timeoutMs: DEADLINE_MS, group: true });
     assert.is(result.code, 0, `exit status (stdout: ${result.stdout}\nstderr: ${result.stderr})`);
     outputs[command] = result.stdout;
   });

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LocalFileObjectStore, MemoryObjectStore, SlateDb } from 'streamstate';
-import { faultSuite, headerFaultSuite, within } from './conformance/fault-suite.mjs';
+import { faultSuite, headerFaultSuite } from './conformance/fault-suite.mjs';
+import { within } from './helpers/deadline.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 

@@ -21,22 +21,12 @@ import {
   objectStoreFromLocation,
 } from 'streamstate';
 import * as streamstate from 'streamstate';
-import { rejectionOf } from './helpers/fixtures.mjs';
+import { rejectionOf, thrown } from './helpers/fixtures.mjs';
 
 // Read from the namespace, so that the file loads (and each test fails on its own) where they are missing.
 const { checkObjectStoreLocationOptions, parseObjectStoreLocation } = streamstate;
 
 const SECRET = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYSECRETKEY';
-
-/** The error `fn` throws (synchronously), failing the test when it returns. */
-function thrown(fn) {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  assert.unreachable('expected an error');
-}
 
 const locations = suite('validation: object store locations');
 

@@ -5,7 +5,6 @@
 // object's key and etag, is the same before and after.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
@@ -15,37 +14,14 @@ import { fileURLToPath } from 'node:url';
 import { S3Client, CreateBucketCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { SlateDbBackend, StateStoreManager, rocksDbBackend } from 'streamstate';
 import { withHoldingChild } from './helpers/holding-child.mjs';
+import { runNode } from './helpers/run-node.mjs';
 import { skipLoudly, startS3Server } from './helpers/s3-server.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(root, 'dist', 'cli', 'streamstate.js');
 const EXAMPLE = path.join(root, 'examples', 'word-count.mjs');
-const DEADLINE_MS = 120_000;
 
-/** Runs `node <script> ...args`; resolves to { code, stdout, stderr }, rejects past the deadline. */
-function runNode(script, args, { env = {}, cwd = root, timeoutMs = DEADLINE_MS } = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${path.basename(script)} ${args.join(' ')} did not finish within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, timeoutMs);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-const inspect = (args, options) => runNode(CLI, ['inspect', ...args], options);
+const inspect = (args, options) => runNode([CLI, 'inspect', ...args], options);
 
 async function inspectJson(args, options) {
   const result = await inspect([...args, '--json'], options);
@@ -132,7 +108,7 @@ for (const backend of ['rocksdb', 'slatedb']) {
   const oracle = {};
 
   s.before(async () => {
-    example = await runNode(EXAMPLE, ['--backend', backend, '--state-dir', stateDir]);
+    example = await runNode([EXAMPLE, '--backend', backend, '--state-dir', stateDir]);
     assert.is(example.code, 0, `the example ran (stderr: ${example.stderr})`);
     await mkdir(tmpDir, { recursive: true });
     await cp(stateDir, copy, { recursive: true });
@@ -324,7 +300,7 @@ usage('a directory with no state: exit status 2, naming the path', async () => {
 });
 
 usage('--help: exit status 0', async () => {
-  const result = await runNode(CLI, ['inspect', '--help']);
+  const result = await inspect(['--help']);
   assert.is(result.code, 0);
   assert.match(result.stdout, 'Usage: streamstate inspect');
 });

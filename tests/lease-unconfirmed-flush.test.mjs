@@ -6,7 +6,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { MemoryObjectStore, StateStoreManager, StreamstateError, withTransaction } from 'streamstate';
-import { within } from './conformance/fault-suite.mjs';
+import { within } from './helpers/deadline.mjs';
 import { leaseHookedStore } from './helpers/lease-testing.mjs';
 import { captureLogger } from './helpers/state-logger.mjs';
 

@@ -10,15 +10,14 @@ import {
   S3ObjectStore,
   StreamstateError,
 } from 'streamstate';
-
-const encode = (text) => new TextEncoder().encode(text);
+import { bytes } from './conformance/support.mjs';
 
 test('memory:// makes a fresh store each time', async () => {
   const a = objectStoreFromLocation('memory://');
   const b = objectStoreFromLocation('memory://');
   assert.instance(a, MemoryObjectStore);
   assert.ok(a !== b);
-  await a.put('k', encode('x'));
+  await a.put('k', bytes('x'));
   assert.equal(await b.list(''), [], 'a fresh store is empty');
 });
 
@@ -28,7 +27,7 @@ test('memory://name is one shared store per name', async () => {
   const other = objectStoreFromLocation('memory://other-test');
   assert.is(a, again);
   assert.ok(a !== other);
-  await a.put('k', encode('x'));
+  await a.put('k', bytes('x'));
   assert.equal((await again.list('')).map((m) => m.key), ['k']);
   assert.equal(await other.list(''), []);
 });
@@ -41,7 +40,7 @@ test('file:///path makes a local-file store rooted there, with file options', as
   assert.is(objectStoreFromLocation('file:///C:/data/x').root, 'C:/data/x');
   const vol = new Volume();
   const inMemory = objectStoreFromLocation('file:///objects', { file: { fs: createFsFromVolume(vol) } });
-  await inMemory.put('a', encode('x'));
+  await inMemory.put('a', bytes('x'));
   assert.ok(Object.keys(vol.toJSON()).includes('/objects/a'), 'the fs option is passed through');
 });
 

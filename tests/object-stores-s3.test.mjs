@@ -14,9 +14,7 @@ import {
 import { S3ObjectStore, objectStoreFromLocation } from 'streamstate';
 import { objectStoreSuite } from './conformance/object-store-suite.mjs';
 import { skipLoudly, startS3Server } from './helpers/s3-server.mjs';
-
-const encode = (text) => new TextEncoder().encode(text);
-const decode = (data) => new TextDecoder().decode(data);
+import { bytes, text } from './conformance/support.mjs';
 
 const server = startS3Server();
 if (server === undefined) skipLoudly(suite, 'S3ObjectStore');
@@ -40,10 +38,10 @@ async function runAgainstServer(clientConfig) {
 
   s3('the server enforces conditional writes (If-None-Match: * and If-Match on PutObject)', async () => {
     const key = `${freshPrefix()}raw`;
-    const first = await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: encode('a'), IfNoneMatch: '*' }));
+    const first = await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes('a'), IfNoneMatch: '*' }));
     const status = async (input) => {
       try {
-        await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: encode('b'), ...input }));
+        await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes('b'), ...input }));
         return 200;
       } catch (error) {
         return error.$metadata?.httpStatusCode;
@@ -59,8 +57,8 @@ async function runAgainstServer(clientConfig) {
   s3('copy with copyIfNotExists: "copy-object" (server-side CopyObject with If-None-Match)', async () => {
     const prefix = freshPrefix();
     // Only meaningful if the server honours If-None-Match on CopyObject; probe it raw first.
-    await client.send(new PutObjectCommand({ Bucket: bucket, Key: `${prefix}probe-src`, Body: encode('new') }));
-    await client.send(new PutObjectCommand({ Bucket: bucket, Key: `${prefix}probe-dst`, Body: encode('old') }));
+    await client.send(new PutObjectCommand({ Bucket: bucket, Key: `${prefix}probe-src`, Body: bytes('new') }));
+    await client.send(new PutObjectCommand({ Bucket: bucket, Key: `${prefix}probe-dst`, Body: bytes('old') }));
     let outcome = 'copied';
     try {
       await client.send(
@@ -80,19 +78,19 @@ async function runAgainstServer(clientConfig) {
       console.log(`    (this server refuses CopyObject with If-None-Match: * onto an existing key: ${outcome})`);
     }
     const store = new S3ObjectStore({ bucket, prefix, client, copyIfNotExists: 'copy-object' });
-    await store.put('src', encode('payload'), { metadata: { m: '1' } });
+    await store.put('src', bytes('payload'), { metadata: { m: '1' } });
     await store.copy('src', 'fresh', { ifNotExists: true });
-    assert.is(decode((await store.get('fresh')).data), 'payload');
+    assert.is(text((await store.get('fresh')).data), 'payload');
     assert.equal((await store.head('fresh')).metadata, { m: '1' });
     if (honoured) {
-      await store.put('kept', encode('keep'));
+      await store.put('kept', bytes('keep'));
       try {
         await store.copy('src', 'kept', { ifNotExists: true });
         assert.unreachable('copy onto an existing key must fail');
       } catch (error) {
         assert.is(error.code, 'AlreadyExists', error.message);
       }
-      assert.is(decode((await store.get('kept')).data), 'keep');
+      assert.is(text((await store.get('kept')).data), 'keep');
     }
   });
 
@@ -103,9 +101,9 @@ async function runAgainstServer(clientConfig) {
     const count = 1105;
     const keys = Array.from({ length: count }, (_, i) => `k/${String(i).padStart(5, '0')}`);
     for (let i = 0; i < count; i += 48) {
-      await Promise.all(keys.slice(i, i + 48).map((key) => store.put(key, encode(key))));
+      await Promise.all(keys.slice(i, i + 48).map((key) => store.put(key, bytes(key))));
     }
-    await neighbour.put('k/00000', encode('not mine'));
+    await neighbour.put('k/00000', bytes('not mine'));
     const listed = await store.list('k/');
     assert.is(listed.length, count, 'every page is read');
     assert.equal(listed.map((m) => m.key), keys, 'in order, without the store prefix');
@@ -117,15 +115,15 @@ async function runAgainstServer(clientConfig) {
   s3('an s3:// location reaches the same server', async () => {
     const prefix = freshPrefix();
     const store = objectStoreFromLocation(`s3://${bucket}/${prefix}`, { s3: { clientConfig } });
-    await store.put('via-location', encode('hello'));
+    await store.put('via-location', bytes('hello'));
     const direct = new S3ObjectStore({ bucket, prefix, client });
-    assert.is(decode((await direct.get('via-location')).data), 'hello');
+    assert.is(text((await direct.get('via-location')).data), 'hello');
     await store.close();
   });
 
   s3('a missing bucket is reported as such, not as a missing object', async () => {
     const store = new S3ObjectStore({ bucket: 'no-such-bucket-here', client });
-    for (const call of [() => store.get('k'), () => store.delete('k'), () => store.put('k', encode('x'))]) {
+    for (const call of [() => store.get('k'), () => store.delete('k'), () => store.put('k', bytes('x'))]) {
       try {
         await call();
         assert.unreachable('must fail');

@@ -11,10 +11,10 @@ import { fileURLToPath } from 'node:url';
 import { Volume, createFsFromVolume } from 'memfs';
 import { MemoryObjectStore, LocalFileObjectStore, ObjectStoreError } from 'streamstate';
 import { objectStoreSuite } from './conformance/object-store-suite.mjs';
+import { bytes, text } from './conformance/support.mjs';
+import { rejectionOf } from './helpers/fixtures.mjs';
 
 const repoRoot = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const encode = (text) => new TextEncoder().encode(text);
-const decode = (data) => new TextDecoder().decode(data);
 
 async function tempDir() {
   return mkdtemp(path.join(tmpdir(), 'streamstate-objects-'));
@@ -77,39 +77,35 @@ async function filesUnder(dir) {
 }
 
 async function rejectsWith(promise, code) {
-  try {
-    await promise;
-  } catch (error) {
-    assert.is(error.code, code, error.message);
-    return error;
-  }
-  assert.unreachable(`expected a rejection with code ${code}`);
+  const error = await rejectionOf(promise, `a rejection with code ${code}`);
+  assert.is(error.code, code, error.message);
+  return error;
 }
 
 local('objects are plain files under the root; no temporary or lock files remain or are listed', async () => {
   const store = new LocalFileObjectStore(root);
-  await store.put('db/manifest/1', encode('m1'), { mode: 'create' });
-  const v = await store.put('db/manifest/2', encode('m2'));
-  await store.put('db/manifest/2', encode('m2b'), { mode: { etag: v.etag } });
-  await store.put('db/wal/1', encode('w'));
+  await store.put('db/manifest/1', bytes('m1'), { mode: 'create' });
+  const v = await store.put('db/manifest/2', bytes('m2'));
+  await store.put('db/manifest/2', bytes('m2b'), { mode: { etag: v.etag } });
+  await store.put('db/wal/1', bytes('w'));
   await store.copy('db/wal/1', 'db/wal/2', { ifNotExists: true });
   await store.delete('db/wal/1');
-  await rejectsWith(store.put('db/manifest/1', encode('again'), { mode: 'create' }), 'AlreadyExists');
-  await rejectsWith(store.put('db/manifest/2', encode('stale'), { mode: { etag: v.etag } }), 'Precondition');
+  await rejectsWith(store.put('db/manifest/1', bytes('again'), { mode: 'create' }), 'AlreadyExists');
+  await rejectsWith(store.put('db/manifest/2', bytes('stale'), { mode: { etag: v.etag } }), 'Precondition');
   assert.equal(await filesUnder(root), ['db/manifest/1', 'db/manifest/2', 'db/wal/2']);
   assert.equal((await store.list('')).map((m) => m.key), ['db/manifest/1', 'db/manifest/2', 'db/wal/2']);
 });
 
 local("a crashed writer's temporary file is never visible: the old object stays, list ignores it", async () => {
   const store = new LocalFileObjectStore(root);
-  await store.put('db/manifest', encode('committed'));
+  await store.put('db/manifest', bytes('committed'));
   // What a writer killed between writing and renaming leaves behind: a partial temporary file.
-  await writeFile(path.join(root, 'db', '.streamstate~tmp~0b7e1c2d'), encode('torn, half writ'));
-  assert.is(decode((await store.get('db/manifest')).data), 'committed');
+  await writeFile(path.join(root, 'db', '.streamstate~tmp~0b7e1c2d'), bytes('torn, half writ'));
+  assert.is(text((await store.get('db/manifest')).data), 'committed');
   assert.equal((await store.list('')).map((m) => m.key), ['db/manifest']);
   assert.equal((await store.list('db/.')).map((m) => m.key), []);
-  await store.put('db/manifest', encode('next'));
-  assert.is(decode((await store.get('db/manifest')).data), 'next', 'writes go on beside a stray temporary file');
+  await store.put('db/manifest', bytes('next'));
+  assert.is(text((await store.get('db/manifest')).data), 'next', 'writes go on beside a stray temporary file');
 });
 
 /** Run a child node process with ESM `source`, resolving `streamstate` from the repo. */
@@ -226,7 +222,7 @@ local('create-if-absent across two processes: exactly one wins each key', async 
   assert.is(wins[0].length + wins[1].length, keys, `every key has exactly one winner (${wins[0].length} + ${wins[1].length})`);
   const store = new LocalFileObjectStore(root);
   for (const [i, name] of ['left', 'right'].entries()) {
-    for (const key of wins[i]) assert.is(decode((await store.get(`race/${key}`)).data), name, `race/${key} holds its winner's data`);
+    for (const key of wins[i]) assert.is(text((await store.get(`race/${key}`)).data), name, `race/${key} holds its winner's data`);
   }
   assert.is((await store.list('race/')).length, keys);
 });
@@ -253,62 +249,62 @@ const COUNTER_SOURCE = startedTogether(`
 local('compare-and-swap across two processes loses no update', async () => {
   const increments = 40;
   const store = new LocalFileObjectStore(root);
-  await store.put('counter', encode('0'));
+  await store.put('counter', bytes('0'));
   const results = await runTogether(COUNTER_SOURCE, [0, 1].map(() => [root, String(increments)]));
   for (const result of results) assert.is(result.code, 0, result.stderr);
-  assert.is(decode((await store.get('counter')).data), String(2 * increments), 'every increment landed exactly once');
+  assert.is(text((await store.get('counter')).data), String(2 * increments), 'every increment landed exactly once');
   const conflicts = results.map((r) => JSON.parse(r.stdout.trim().split('\n').pop()).conflicts);
   console.log(`    (cross-process CAS: ${conflicts[0] + conflicts[1]} conflicts retried over ${2 * increments} increments)`);
 });
 
 local('a held lock file makes writers wait; a stale one is broken', async () => {
   const store = new LocalFileObjectStore(root, { lockStaleMs: 2000 });
-  const first = await store.put('k', encode('one'));
+  const first = await store.put('k', bytes('one'));
   const lock = path.join(root, '.streamstate~lock~k');
   await writeFile(lock, '');
   let done = false;
-  const waiting = store.put('k', encode('two'), { mode: { etag: first.etag } }).then(() => (done = true));
+  const waiting = store.put('k', bytes('two'), { mode: { etag: first.etag } }).then(() => (done = true));
   await new Promise((resolve) => setTimeout(resolve, 300));
   assert.is(done, false, 'a swap waits while another process holds the key lock');
-  assert.is(decode((await store.get('k')).data), 'one', 'reads do not wait for locks');
+  assert.is(text((await store.get('k')).data), 'one', 'reads do not wait for locks');
   await rm(lock);
   await waiting;
-  assert.is(decode((await store.get('k')).data), 'two');
+  assert.is(text((await store.get('k')).data), 'two');
 
   // A lock left by a crashed process: older than lockStaleMs.
   await writeFile(lock, '');
   const old = new Date(Date.now() - 60_000);
   await utimes(lock, old, old);
   const started = Date.now();
-  await store.put('k', encode('three'));
+  await store.put('k', bytes('three'));
   assert.ok(Date.now() - started < 1500, 'a stale lock is broken at once');
-  assert.is(decode((await store.get('k')).data), 'three');
+  assert.is(text((await store.get('k')).data), 'three');
   assert.equal(await filesUnder(root), ['k'], 'the broken lock is gone');
 });
 
 local('keys that would escape the root or collide with the store files are refused', async () => {
   const store = new LocalFileObjectStore(root);
   for (const key of ['../outside', 'a/../../outside', '/etc/passwd', 'a//b', 'a/./b', 'a/', 'a\\b', '.streamstate~tmp~x', 'd/.streamstate~lock~x']) {
-    await rejectsWith(store.put(key, encode('x')), 'InvalidArgument');
+    await rejectsWith(store.put(key, bytes('x')), 'InvalidArgument');
     await rejectsWith(store.get(key), 'InvalidArgument');
     await rejectsWith(store.delete(key), 'InvalidArgument');
   }
-  await rejectsWith(store.put('x'.repeat(300), encode('x')), 'InvalidArgument');
+  await rejectsWith(store.put('x'.repeat(300), bytes('x')), 'InvalidArgument');
   assert.equal(await store.list('../'), [], 'a prefix outside the root lists nothing');
   assert.equal(await readdir(root), [], 'nothing was written');
-  await store.put('.hidden/ok', encode('dot names are fine'));
+  await store.put('.hidden/ok', bytes('dot names are fine'));
   assert.equal((await store.list('')).map((m) => m.key), ['.hidden/ok']);
 });
 
 local('a key cannot be both an object and a prefix directory', async () => {
   const store = new LocalFileObjectStore(root);
-  await store.put('a/b', encode('x'));
-  await rejectsWith(store.put('a', encode('y')), 'InvalidArgument');
-  await rejectsWith(store.put('a/b/c', encode('y')), 'InvalidArgument');
+  await store.put('a/b', bytes('x'));
+  await rejectsWith(store.put('a', bytes('y')), 'InvalidArgument');
+  await rejectsWith(store.put('a/b/c', bytes('y')), 'InvalidArgument');
   await rejectsWith(store.get('a'), 'NotFound');
   await rejectsWith(store.head('a'), 'NotFound');
   await store.delete('a');
-  assert.is(decode((await store.get('a/b')).data), 'x', 'deleting the directory-named key deletes nothing');
+  assert.is(text((await store.get('a/b')).data), 'x', 'deleting the directory-named key deletes nothing');
 });
 
 local('a file not written by the store is reported, not misread', async () => {
@@ -334,7 +330,7 @@ local('a damaged header is DataCorruption on get and head; the object is still l
     'header length past the end': (raw) => { const copy = Buffer.from(raw); copy.writeUInt32BE(1 << 30, 8); return copy; },
   };
   for (const [what, garble] of Object.entries(damage)) {
-    await store.put('db/obj', encode('the data'), { metadata: { a: 'b' } });
+    await store.put('db/obj', bytes('the data'), { metadata: { a: 'b' } });
     await writeFile(file, garble(await readFile(file)));
     for (const read of [() => store.get('db/obj'), () => store.head('db/obj')]) {
       const error = await rejectsWith(read(), 'DataCorruption');
@@ -351,7 +347,7 @@ local('a damaged header is DataCorruption on get and head; the object is still l
 
 local('the directory layout: root/key with a header before the data', async () => {
   const store = new LocalFileObjectStore(root, { fsync: false });
-  await store.put('x/y', encode('DATA'), { metadata: { a: 'b' } });
+  await store.put('x/y', bytes('DATA'), { metadata: { a: 'b' } });
   const raw = await readFile(path.join(root, 'x', 'y'));
   assert.is(raw.subarray(raw.length - 4).toString(), 'DATA');
   assert.ok(raw.length > 4 + 12, 'a header precedes the data');
@@ -360,12 +356,12 @@ local('the directory layout: root/key with a header before the data', async () =
 local('a memfs volume is used instead of node:fs, and invalid fs objects are refused', async () => {
   const vol = new Volume();
   const store = new LocalFileObjectStore('/objects', { fs: createFsFromVolume(vol) });
-  await store.put('a/b', encode('in memory'));
+  await store.put('a/b', bytes('in memory'));
   assert.ok(Object.keys(vol.toJSON()).includes('/objects/a/b'), 'the object is a file in the volume');
   assert.equal(await readdir(root), [], 'the real disk was not touched');
   const direct = new LocalFileObjectStore('/v', { fs: vol });
-  await direct.put('k', encode('a Volume has promises too'));
-  assert.is(decode((await direct.get('k')).data), 'a Volume has promises too');
+  await direct.put('k', bytes('a Volume has promises too'));
+  assert.is(text((await direct.get('k')).data), 'a Volume has promises too');
   assert.throws(() => new LocalFileObjectStore('/x', { fs: {} }), /promises/);
   assert.throws(() => new LocalFileObjectStore('/x', { fs: { promises: { open() {} } } }), /rename, link, unlink, mkdir, readdir, stat/);
   assert.throws(() => new LocalFileObjectStore(''), /root directory/);
@@ -401,10 +397,10 @@ local('reads return the same bytes on the synchronous and asynchronous paths, pa
 
 local('a put into a directory removed since the last put makes it again', async () => {
   const store = new LocalFileObjectStore(root, { fsync: false });
-  await store.put('d/e/one', encode('1'));
+  await store.put('d/e/one', bytes('1'));
   await rm(path.join(root, 'd'), { recursive: true });
-  await store.put('d/e/two', encode('2'));
-  assert.is(decode((await store.get('d/e/two')).data), '2');
+  await store.put('d/e/two', bytes('2'));
+  assert.is(text((await store.get('d/e/two')).data), '2');
   await rejectsWith(store.get('d/e/one'), 'NotFound');
 });
 

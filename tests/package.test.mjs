@@ -4,7 +4,7 @@
 // installed the packed tarball, on state the word-count example left behind.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,28 +13,11 @@ import { S3Client, CreateBucketCommand } from '@aws-sdk/client-s3';
 import { StateStoreManager } from 'streamstate';
 import { packAndInstall } from './runtimes/harness.mjs';
 import { startS3Server } from './helpers/s3-server.mjs';
+import { runNode, runProcess } from './helpers/run-node.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const packageJson = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8'));
 const DEADLINE_MS = 120_000;
-
-function run(command, args, options = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${command} ${args.join(' ')} did not finish within ${DEADLINE_MS} ms\n${stderr}`));
-    }, DEADLINE_MS);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 const dryRun = spawnSync('npm', ['pack', '--dry-run', '--json'], { cwd: root, encoding: 'utf8', timeout: DEADLINE_MS });
 assert.is(dryRun.status, 0, dryRun.stderr);
@@ -71,7 +54,7 @@ let stateDir;
 installedSuite.before(async () => {
   installed = await packAndInstall();
   stateDir = await mkdtemp(path.join(tmpdir(), 'streamstate-package-state-'));
-  const example = await run(process.execPath, [path.join(root, 'examples', 'word-count.mjs'), '--backend', 'slatedb', '--state-dir', stateDir], { cwd: root });
+  const example = await runNode([path.join(root, 'examples', 'word-count.mjs'), '--backend', 'slatedb', '--state-dir', stateDir]);
   assert.is(example.code, 0, example.stderr);
 });
 installedSuite.after(async () => {
@@ -80,9 +63,9 @@ installedSuite.after(async () => {
 });
 
 installedSuite('npx streamstate inspect lists the example\'s partitions', async () => {
-  const result = await run('npx', ['--no-install', 'streamstate', 'inspect', '--state-dir', stateDir, '--group', 'word-count', '--json'], {
+  const result = await runProcess('npx', ['--no-install', 'streamstate', 'inspect', '--state-dir', stateDir, '--group', 'word-count', '--json'], {
     cwd: installed.fixture,
-    env: { ...process.env, npm_config_update_notifier: 'false' },
+    env: { npm_config_update_notifier: 'false' },
   });
   assert.is(result.code, 0, result.stderr);
   const report = JSON.parse(result.stdout);
@@ -111,10 +94,9 @@ installedSuite('npx streamstate inspect reads an s3:// location (MinIO), credent
   await tx.prepare();
   await tx.flush(7);
   await manager.close();
-  const result = await run('npx', ['--no-install', 'streamstate', 'inspect', 's3://package-inspect/state/app', '--dump', '--json'], {
+  const result = await runProcess('npx', ['--no-install', 'streamstate', 'inspect', 's3://package-inspect/state/app', '--dump', '--json'], {
     cwd: installed.fixture,
     env: {
-      ...process.env,
       npm_config_update_notifier: 'false',
       AWS_ENDPOINT_URL: server.vars.S3_ENDPOINT,
       AWS_REGION: server.vars.S3_REGION,

@@ -114,12 +114,12 @@ async function startBroker() {
   });
   try {
     const started = await runKafkaScript('start', state, { quiet: true });
-    if (started.status === 3) {
+    if (started.code === 3) {
       const reason = started.stderr.split('\n').find((line) => line.includes('UNAVAILABLE')) ?? 'scripts/kafka-server.sh exited with 3';
       return { log: started.stderr, env: { STREAMSTATE_KAFKA_UNAVAILABLE: reason.trim() }, stop };
     }
-    if (started.status !== 0) {
-      return { log: started.stderr, env: { STREAMSTATE_KAFKA_START_FAILED: `scripts/kafka-server.sh start failed with status ${started.status}` }, stop };
+    if (started.code !== 0) {
+      return { log: started.stderr, env: { STREAMSTATE_KAFKA_START_FAILED: `scripts/kafka-server.sh start failed with status ${started.code}` }, stop };
     }
     const printed = await runKafkaScript('env', state, { quiet: true });
     const bootstrap = printed.stdout.match(/^export KAFKA_BOOTSTRAP=(.*)$/m)?.[1];

@@ -11,29 +11,15 @@ import * as streamstate from 'streamstate';
 import { S3ObjectStore, SlateDbBackend, StateStoreManager, StreamstateError } from 'streamstate';
 import { skipLoudly, startS3Server } from './helpers/s3-server.mjs';
 import { captureLogger } from './helpers/state-logger.mjs';
+import { within } from './helpers/deadline.mjs';
+import { rejectionOf, thrown } from './helpers/fixtures.mjs';
+import { bytes } from './conformance/support.mjs';
 
 const { S3StoreError } = streamstate;
 const SECRET = 'wrong-secret-Zq8/K7MDENG+bPxRfiCYEXAMPLEKEY';
-const encode = (text) => new TextEncoder().encode(text);
-
-/** Rejects when `promise` has not settled within `ms`, so a hang fails the test instead of stalling it. */
-function within(ms, promise, what) {
-  let timer;
-  const deadline = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
-}
 
 /** The rejection of `promise` (within 30 s), failing the test when it resolves. */
-async function failureOf(promise, what) {
-  try {
-    await within(30_000, promise, what);
-  } catch (error) {
-    return error;
-  }
-  assert.unreachable(`${what} must fail`);
-}
+const failureOf = (promise, what) => rejectionOf(within(30_000, promise, what), what);
 
 /** A TCP port on 127.0.0.1 that nothing listens on. */
 async function closedPort() {
@@ -42,15 +28,6 @@ async function closedPort() {
   const { port } = server.address();
   await new Promise((resolve) => server.close(resolve));
   return port;
-}
-
-function thrown(fn) {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  assert.unreachable('expected an error');
 }
 
 function assertNoSecret(error, ...more) {
@@ -76,7 +53,7 @@ async function runAgainstServer(clientConfig) {
     for (const config of [wrongSecret, unknownKey]) {
       const store = new S3ObjectStore({ bucket, prefix: 'denied/', clientConfig: config });
       for (const [method, call] of [
-        ['put', () => store.put('k', encode('v'))],
+        ['put', () => store.put('k', bytes('v'))],
         ['get', () => store.get('k')],
         ['head', () => store.head('k')],
         ['list', () => store.list('')],
@@ -100,7 +77,7 @@ async function runAgainstServer(clientConfig) {
 
   s3('a missing bucket: S3_NO_SUCH_BUCKET naming it, and what to do', async () => {
     const store = new S3ObjectStore({ bucket: 'no-such-bucket-here', clientConfig });
-    for (const [method, call] of [['put', () => store.put('k', encode('v'))], ['get', () => store.get('k')], ['list', () => store.list('')]]) {
+    for (const [method, call] of [['put', () => store.put('k', bytes('v'))], ['get', () => store.get('k')], ['list', () => store.list('')]]) {
       const error = await failureOf(call(), method);
       assert.instance(error, S3StoreError);
       assert.is(error.code, 'S3_NO_SUCH_BUCKET', `${method}: ${error.message}`);
@@ -112,7 +89,7 @@ async function runAgainstServer(clientConfig) {
   s3('an unreachable or silent endpoint: S3_UNREACHABLE naming the endpoint; missing region: S3_MISCONFIGURED', async () => {
     const port = await closedPort();
     const down = new S3ObjectStore({ bucket, clientConfig: { ...wrongSecret, endpoint: `http://127.0.0.1:${port}`, maxAttempts: 1 } });
-    const error = await failureOf(down.put('k', encode('v')), 'put to a closed port');
+    const error = await failureOf(down.put('k', bytes('v')), 'put to a closed port');
     assert.instance(error, S3StoreError);
     assert.is(error.code, 'S3_UNREACHABLE', error.message);
     assert.is(error.retryable, true);
@@ -148,7 +125,7 @@ async function runAgainstServer(clientConfig) {
     try {
       const { region, ...withoutRegion } = clientConfig;
       const noRegion = new S3ObjectStore({ bucket, clientConfig: withoutRegion });
-      const misconfigured = await failureOf(noRegion.put('k', encode('v')), 'put without a region');
+      const misconfigured = await failureOf(noRegion.put('k', bytes('v')), 'put without a region');
       assert.instance(misconfigured, S3StoreError);
       assert.is(misconfigured.code, 'S3_MISCONFIGURED', misconfigured.message);
       assert.match(misconfigured.message, /Region is missing.*Set objectStoreOptions\.s3\.clientConfig\.region \(or AWS_REGION/);

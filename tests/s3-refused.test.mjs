@@ -7,7 +7,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { S3Client, CreateBucketCommand } from '@aws-sdk/client-s3';
 import { S3ObjectStore, SlateDb, StreamstateError } from 'streamstate';
-import { within } from './conformance/fault-suite.mjs';
+import { within } from './helpers/deadline.mjs';
 import { skipLoudly, startS3Server } from './helpers/s3-server.mjs';
 import { captureLogger } from './helpers/state-logger.mjs';
 

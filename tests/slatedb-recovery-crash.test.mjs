@@ -15,11 +15,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StateStoreManager, silentLogger } from 'streamstate';
+import { text } from './conformance/support.mjs';
 import { deadlined, withDeadline } from './helpers/deadline.mjs';
 import { expectedState } from './helpers/slatedb-recovery-child.mjs';
 
 const child = path.join(path.dirname(fileURLToPath(import.meta.url)), 'helpers', 'slatedb-recovery-child.mjs');
-const text = (value) => new TextDecoder().decode(value);
 const crash = suite('slatedb: changelog recovery across a SIGKILL');
 const test = deadlined(crash, 240_000);
 

@@ -2,17 +2,12 @@
 // the minimal harness in tests/runtimes/state-suite-deno.mjs. Deno comes from npm (devDependency).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { withDeadline } from './helpers/deadline.mjs';
+import { runProcess } from './helpers/run-node.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const onDeno = suite('state: memory under deno');
 
 onDeno('every state conformance test passes under Deno', async () => {
-  const { code, stdout, stderr } = await withDeadline(180_000, 'state suite under deno', () => new Promise((resolve) => {
-    execFile('node_modules/.bin/deno', ['run', '-A', 'tests/runtimes/state-suite-deno.mjs'], { cwd: root, timeout: 170_000 }, (error, stdout, stderr) => resolve({ code: error ? (error.code ?? 1) : 0, stdout, stderr }));
-  }));
+  const { code, stdout, stderr } = await runProcess('node_modules/.bin/deno', ['run', '-A', 'tests/runtimes/state-suite-deno.mjs'], { timeoutMs: 180_000 });
   const last = stdout.trim().split('\n').at(-1) ?? '';
   assert.is(code, 0, `deno exited ${code}: ${stderr.slice(-2000)}`);
   const result = JSON.parse(last);

@@ -6,10 +6,10 @@
 // exactly its lines marked EXPECT-ERROR must fail, so the check cannot pass by checking nothing.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
 import { cp, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runProcess } from './helpers/run-node.mjs';
 import { packAndInstall } from './runtimes/harness.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -17,21 +17,10 @@ const sources = path.join(root, 'tests', 'types');
 const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 const DEADLINE_MS = 180_000;
 
-function runTsc(cwd, project) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [tsc, '-p', project, '--pretty', 'false'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`tsc -p ${project} did not finish within ${DEADLINE_MS} ms:\n${output}`));
-    }, DEADLINE_MS);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
+/** tsc on `project` in `cwd`: its exit status and its output (standard output, then standard error). */
+async function runTsc(cwd, project) {
+  const { code, stdout, stderr } = await runProcess(process.execPath, [tsc, '-p', project, '--pretty', 'false'], { cwd, timeoutMs: DEADLINE_MS });
+  return { code, output: stdout + stderr };
 }
 
 const installed = await packAndInstall();

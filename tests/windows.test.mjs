@@ -5,23 +5,13 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { hoppingWindow, StateStoreManager, timeWindowRanges, tumblingWindow } from 'streamstate';
 import { stateBackends } from './helpers/backend-matrix.mjs';
+import { bytes, text } from './conformance/support.mjs';
+import { rejectionOf } from './helpers/fixtures.mjs';
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-const bytes = (value) => encoder.encode(value);
 const K = bytes('k');
 
-async function rejection(fn) {
-  try {
-    await fn();
-  } catch (error) {
-    return error;
-  }
-  assert.unreachable('expected an error');
-}
-
 /** Emitted windows as [key text, start, end, value]. */
-const rows = (results) => results.map((r) => [decoder.decode(r.key), r.start, r.end, r.value]);
+const rows = (results) => results.map((r) => [text(r.key), r.start, r.end, r.value]);
 
 // ---- definitions ---------------------------------------------------------------------------------
 
@@ -52,11 +42,11 @@ definitions('invalid definitions are refused with INVALID_OPTIONS and a message 
     [() => tumblingWindow({ durationMs: 10 }).aggregate({ name: 'x/y', first: () => 0, add: () => 0, result: () => 0 }), /aggregation name/],
   ];
   for (const [make, message] of cases) {
-    const error = await rejection(make);
+    const error = await rejectionOf(make);
     assert.is(error.code, 'INVALID_OPTIONS', String(message));
     assert.match(error.message, message);
   }
-  const collectCurrent = await rejection(() => tumblingWindow({ durationMs: 10 }).collect().current());
+  const collectCurrent = await rejectionOf(() => tumblingWindow({ durationMs: 10 }).collect().current());
   assert.is(collectCurrent.code, 'STATE_INVALID_ARGUMENT');
 });
 
@@ -201,12 +191,12 @@ function windowsSuite(test, makeEnv) {
     const windowedStore = await open(sums);
     const plain = manager.registerStore('events', 'plain');
     await plain.assignPartition(0);
-    const error = await rejection(() => sums.process(plain.startPartitionTransaction(0), K, 1, 1));
+    const error = await rejectionOf(() => sums.process(plain.startPartitionTransaction(0), K, 1, 1));
     assert.is(error.code, 'STATE_INVALID_ARGUMENT');
     assert.match(error.message, /registerWindowedStore\(streamId, "tumbling_window_10_sum"\)/);
     const tx = windowedStore.startPartitionTransaction(0);
-    assert.is((await rejection(() => sums.process(tx, K, 1, -1))).code, 'STATE_INVALID_ARGUMENT');
-    assert.is((await rejection(() => sums.process(tx, K, 1, 1.5))).code, 'STATE_INVALID_ARGUMENT');
+    assert.is((await rejectionOf(() => sums.process(tx, K, 1, -1))).code, 'STATE_INVALID_ARGUMENT');
+    assert.is((await rejectionOf(() => sums.process(tx, K, 1, 1.5))).code, 'STATE_INVALID_ARGUMENT');
   });
 
   scenario('a generated stream over many keys and commits matches a direct model of the windows', async ({ register, open }) => {

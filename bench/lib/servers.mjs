@@ -2,12 +2,13 @@
 // directory and free ports on 127.0.0.1: a Kafka broker (scripts/kafka-server.sh, through the test
 // helper that already manages one) and MinIO (scripts/s3-server.sh). Both are stopped by `stop()`,
 // and killed when the process exits without having stopped them.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startKafkaServer } from '../../tests/helpers/kafka-server.mjs';
+import { runProcess } from '../../tests/helpers/run-node.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const s3Script = path.join(repoRoot, 'scripts', 's3-server.sh');
@@ -15,28 +16,8 @@ const s3Script = path.join(repoRoot, 'scripts', 's3-server.sh');
 /** Thrown when a server cannot be installed on this machine (the scripts' exit status 3). */
 export class ServerUnavailable extends Error {}
 
-/** Runs scripts/s3-server.sh with a deadline; resolves to its status and output. */
-function runS3Script(command, env, timeoutMs = 120_000) {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', [s3Script, command], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`scripts/s3-server.sh ${command} did not finish within ${timeoutMs} ms (state ${env.STREAMSTATE_S3_STATE})`));
-    }, timeoutMs);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
-}
+/** Runs scripts/s3-server.sh with a deadline; resolves to its exit code and output. */
+const runS3Script = (command, env, timeoutMs) => runProcess('bash', [s3Script, command], { env, timeoutMs });
 
 /**
  * Starts MinIO on a free loopback port with its own temporary data directory.
@@ -56,14 +37,14 @@ export async function startMinio() {
   process.on('exit', stopSync);
   const started = performance.now();
   const out = await runS3Script('start', env);
-  if (out.status === 3) {
+  if (out.code === 3) {
     process.off('exit', stopSync);
     stopSync();
     throw new ServerUnavailable(`MinIO cannot be installed here: ${out.stderr.trim().split('\n').pop()}`);
   }
-  if (out.status !== 0) {
+  if (out.code !== 0) {
     stopSync();
-    throw new Error(`scripts/s3-server.sh start failed with status ${out.status}: ${out.stderr.trim()}`);
+    throw new Error(`scripts/s3-server.sh start failed with status ${out.code}: ${out.stderr.trim()}`);
   }
   const startMs = performance.now() - started;
   const printed = await runS3Script('env', env);
@@ -86,7 +67,7 @@ export async function startMinio() {
       stopped = true;
       process.off('exit', stopSync);
       rmSync(state, { recursive: true, force: true });
-      if (result.status !== 0) throw new Error(`scripts/s3-server.sh stop failed with status ${result.status}: ${result.stderr.trim()}`);
+      if (result.code !== 0) throw new Error(`scripts/s3-server.sh stop failed with status ${result.code}: ${result.stderr.trim()}`);
     },
   };
 }

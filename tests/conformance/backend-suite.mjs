@@ -12,17 +12,13 @@
 // Only `backend.supports` may tell backends apart here; everything else is the contract in
 // ts/backends/backend.ts. Keys and values are compared as hex strings so a failure shows bytes.
 import { DEFAULT_CF, StoreLockError, StreamstateError } from 'streamstate';
+import { hex, rejection } from './support.mjs';
 
 const encoder = new TextEncoder();
 
 /** Bytes of a string, or of an array of numbers. */
 function bytes(input) {
   return typeof input === 'string' ? encoder.encode(input) : Uint8Array.from(input);
-}
-
-function hex(value) {
-  if (value === undefined) return undefined;
-  return Array.from(value, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 function u32(n) {
@@ -37,16 +33,6 @@ async function collect(iterable) {
 
 async function collectKeys(iterable) {
   return (await collect(iterable)).map(([key]) => key);
-}
-
-/** Resolves to the rejection of `promiseOrFn`, or fails the test when it resolves. */
-async function rejection(assert, promiseOrFn, message) {
-  try {
-    await (typeof promiseOrFn === 'function' ? promiseOrFn() : promiseOrFn);
-  } catch (error) {
-    return error;
-  }
-  assert.ok(false, `${message}: expected a rejection, got success`);
 }
 
 // Keys in their required ascending order: unsigned bytes (0x80 and 0xff after 0x7f), a proper

@@ -26,12 +26,9 @@ import {
   withTransaction,
 } from 'streamstate';
 import { MemoryChangelog } from '../helpers/state-changelog.mjs';
+import { within } from '../helpers/deadline.mjs';
 import { captureLogger } from '../helpers/state-logger.mjs';
-
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-const bytes = (value) => encoder.encode(value);
-const text = (value) => (value === undefined ? undefined : decoder.decode(value));
+import { bytes, text } from './support.mjs';
 
 /** Settings that keep background work quick (the compactor too); retries few, so a failing store fails fast. */
 export const FAULT_SETTINGS = { flushInterval: 10, manifestPollInterval: 50, objectStoreMaxRetries: 3, compactorOptions: { pollInterval: 20 }, closeTimeout: 5000 };
@@ -52,15 +49,6 @@ export const DOCUMENTED_CODES = new Set([
   'SLATEDB_LEASE_LOST',
   'SLATEDB_LEASE_UNCONFIRMED',
 ]);
-
-/** Resolves like `promise`, or rejects once `ms` have passed (a hang fails the test). */
-export function within(ms, promise, what) {
-  let timer;
-  const deadline = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms (a hang)`)), ms);
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
-}
 
 async function outcome(promise) {
   try {

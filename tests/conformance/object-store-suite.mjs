@@ -11,10 +11,7 @@
 //
 // makeStore() returns { store, cleanup } for one test: an empty store, and how to dispose of it.
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-const bytes = (text) => encoder.encode(text);
-const text = (data) => decoder.decode(data);
+import { bytes, rejection, text } from './support.mjs';
 
 /** `size` bytes that differ with `seed` and are not periodic at short lengths. */
 function pattern(size, seed = 1) {
@@ -55,13 +52,7 @@ export function objectStoreSuite(test, assert, makeStore) {
 
   /** Await `promise`, which must reject with an error whose `code` is `code`; returns the error. */
   async function rejects(promise, code, what) {
-    let error;
-    try {
-      await promise;
-    } catch (caught) {
-      error = caught;
-    }
-    assert.ok(error !== undefined, `${what}: expected a rejection with code ${code}, but it succeeded`);
+    const error = await rejection(assert, promise, `${what} (code ${code})`);
     assert.is(error.code, code, `${what}: wrong error code (message: ${error.message})`);
     return error;
   }

@@ -17,10 +17,10 @@ export const hex = (value) => (value === undefined ? undefined : Array.from(valu
 /** `n` as 16 hex digits: the hex of a big-endian u64. */
 export const u64 = (n) => n.toString(16).padStart(16, '0');
 
-/** Resolves to the error `fn` throws (sync or async), failing the test when it does not throw. */
+/** Resolves to the error `fn()` throws (sync or async) or the rejection of a promise, failing the test when there is none. */
 export async function rejection(assert, fn, message = 'expected an error') {
   try {
-    await fn();
+    await (typeof fn === 'function' ? fn() : fn);
   } catch (error) {
     return error;
   }

@@ -24,6 +24,9 @@ export async function withDeadline(ms, label, fn) {
   }
 }
 
+/** Resolves like `promise`, or rejects once `ms` have passed (a hang fails the test). */
+export const within = (ms, promise, what) => withDeadline(ms, what, () => promise);
+
 /**
  * Wraps a runner's `test(name, fn)`: the returned `test(name, fn, ms = defaultMs)` registers `fn`
  * under a deadline of `ms` milliseconds.

@@ -11,41 +11,23 @@
 //
 // Resolves to `undefined` only when the script says (exit status 3) that no broker can be
 // installed on this machine; the caller then skips loudly (`skipLoudly`).
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runProcess } from './run-node.mjs';
 import { skipLoudly as sharedSkipLoudly } from './skip-loudly.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const script = path.join(repoRoot, 'scripts', 'kafka-server.sh');
 
-/** Runs the script with a deadline; resolves to its exit status and output. */
+/** Runs the script with a deadline (see `runProcess`), echoing its standard error unless `quiet`. */
 export function runKafkaScript(command, state, { timeoutMs = 150_000, quiet = false } = {}) {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env, STREAMSTATE_KAFKA_STATE: state };
-    delete env.FORCE_COLOR;
-    const child = spawn('bash', [script, command], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-      if (!quiet) process.stderr.write(chunk);
-    });
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`scripts/kafka-server.sh ${command} did not finish within ${timeoutMs} ms (state ${state}); see ${state}/kafka.log`));
-    }, timeoutMs);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
+  const env = { STREAMSTATE_KAFKA_STATE: state, FORCE_COLOR: undefined };
+  const onStderr = quiet ? undefined : (chunk) => process.stderr.write(chunk);
+  return runProcess('bash', [script, command], { env, timeoutMs, onStderr }).catch((error) => {
+    error.message += `\n(state ${state}; see ${state}/kafka.log)`;
+    throw error;
   });
 }
 
@@ -97,8 +79,8 @@ export async function startKafkaServer({ dedicated = false, timeoutMs = 150_000 
   const server = { bootstrap: '', shared: false, state, logFile: path.join(state, 'kafka.log') };
   const start = async () => {
     const started = await runKafkaScript('start', state, { timeoutMs });
-    if (started.status === 3) return false;
-    if (started.status !== 0) throw new Error(`scripts/kafka-server.sh start failed with status ${started.status} (state ${state})`);
+    if (started.code === 3) return false;
+    if (started.code !== 0) throw new Error(`scripts/kafka-server.sh start failed with status ${started.code} (state ${state})`);
     const vars = exports((await runKafkaScript('env', state, { quiet: true })).stdout);
     if (!vars.KAFKA_BOOTSTRAP) throw new Error(`scripts/kafka-server.sh env printed no KAFKA_BOOTSTRAP (state ${state})`);
     server.bootstrap = vars.KAFKA_BOOTSTRAP;
@@ -106,7 +88,7 @@ export async function startKafkaServer({ dedicated = false, timeoutMs = 150_000 
   };
   const command = async (name) => {
     const out = await runKafkaScript(name, state, { timeoutMs: 60_000 });
-    if (out.status !== 0) throw new Error(`scripts/kafka-server.sh ${name} failed with status ${out.status}: ${out.stderr}`);
+    if (out.code !== 0) throw new Error(`scripts/kafka-server.sh ${name} failed with status ${out.code}: ${out.stderr}`);
   };
   server.stop = async () => {
     await command('stop');

@@ -16,6 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DeleteObjectsCommand, ListObjectsV2Command, S3Client, CreateBucketCommand } from '@aws-sdk/client-s3';
 import { StateStoreManager, connectKafka } from 'streamstate';
+import { within } from '../helpers/deadline.mjs';
 import { skipLoudly, startKafkaServer, uniqueName } from '../helpers/kafka-server.mjs';
 import { startS3Server } from '../helpers/s3-server.mjs';
 
@@ -48,13 +49,6 @@ else {
   const s3 = startS3Server();
   if (s3 === undefined) throw new Error('scripts/s3-server.sh cannot install MinIO here; the S3 handoff tests need it');
   await run(server.bootstrap, s3.clientConfig);
-}
-
-/** Rejects when `promise` has not settled within `ms`. */
-function withDeadline(promise, ms, what) {
-  let timer;
-  const deadline = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms)));
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -180,7 +174,7 @@ async function waitForCounts(kafka, topic, done, what, ms, ...watched) {
 /** Stops a processor gracefully (SIGTERM: a last checkpoint) and returns its summary. */
 async function finish(processor) {
   processor.child.kill('SIGTERM');
-  return withDeadline(processor.result, 60_000, `processor ${processor.name} stopping`);
+  return within(60_000, processor.result, `processor ${processor.name} stopping`);
 }
 
 async function outputCount(kafka, topic) {
@@ -328,9 +322,9 @@ async function run(bootstrap, s3ClientConfig) {
       try {
         const producing = produce(kafka, topic, messages, { chunk: 100, pauseMs: 30 });
         const first = startProcessor(config('first', stateDir, store?.slatedbOptions));
-        await withDeadline(
-          waitFor(async () => (await outputCount(kafka, `${topic}-counts`)) >= 800, 120_000, '800 outputs before the crash', first),
+        await within(
           125_000,
+          waitFor(async () => (await outputCount(kafka, `${topic}-counts`)) >= 800, 120_000, '800 outputs before the crash', first),
           'the first run',
         ).catch((error) => {
           throw new Error(`${error.message}\n${first.log().slice(-4000)}`);
@@ -368,17 +362,17 @@ async function run(bootstrap, s3ClientConfig) {
     try {
       const producing = produce(kafka, topic, messages, { chunk: 50, pauseMs: 60 });
       const a = startProcessor(config('A', dirs[0]));
-      await withDeadline(waitFor(async () => (await outputCount(kafka, `${topic}-counts`)) >= 600, 120_000, 'A processing', a), 125_000, 'A');
+      await within(125_000, waitFor(async () => (await outputCount(kafka, `${topic}-counts`)) >= 600, 120_000, 'A processing', a), 'A');
       const b = startProcessor(config('B', dirs[1]));
-      await withDeadline(
-        waitFor(async () => /Partitions assigned/.test(b.log()), 60_000, 'B to get partitions', a, b),
+      await within(
         65_000,
+        waitFor(async () => /Partitions assigned/.test(b.log()), 60_000, 'B to get partitions', a, b),
         'B joining',
       ).catch((error) => {
         throw new Error(`${error.message}\nA:\n${a.log().slice(-3000)}\nB:\n${b.log().slice(-3000)}`);
       });
       const before = await outputCount(kafka, `${topic}-counts`);
-      await withDeadline(waitFor(async () => (await outputCount(kafka, `${topic}-counts`)) >= before + 400, 120_000, 'both processing', a, b), 125_000, 'both');
+      await within(125_000, waitFor(async () => (await outputCount(kafka, `${topic}-counts`)) >= before + 400, 120_000, 'both processing', a, b), 'both');
       const aSummary = await finish(a); // A leaves gracefully: a last checkpoint, then it leaves the group
       await producing;
       // The stream goes on after A left: only B can count these, so B must own every partition.

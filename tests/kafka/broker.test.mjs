@@ -8,6 +8,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Admin, Consumer, ListOffsetTimestamps, ProduceAcks, Producer } from '@platformatic/kafka';
+import { within } from '../helpers/deadline.mjs';
 import { skipLoudly, startKafkaServer, uniqueName } from '../helpers/kafka-server.mjs';
 
 const server = await startKafkaServer();
@@ -17,27 +18,18 @@ else {
   runDedicated();
 }
 
-/** Rejects when `promise` has not settled within `ms` (a test that could hang fails instead). */
-function withDeadline(promise, ms, what) {
-  let timer;
-  const deadline = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
-}
-
 /** Reads `count` messages from a stream (or fails at the deadline), then closes the stream. */
 async function take(stream, count, ms, what) {
   const got = [];
   try {
-    await withDeadline(
+    await within(
+      ms,
       (async () => {
         for await (const message of stream) {
           got.push(message);
           if (got.length === count) return;
         }
       })(),
-      ms,
       `${what} (${got.length} of ${count} messages so far)`,
     );
   } finally {
@@ -76,7 +68,8 @@ function run({ bootstrap }) {
   });
 
   test('admin creates a compacted topic with 3 partitions, and every partition gets a leader', async () => {
-    const [created] = await withDeadline(
+    const [created] = await within(
+      20_000,
       admin.createTopics({
         topics: [topic],
         partitions: PARTITIONS,
@@ -86,7 +79,6 @@ function run({ bootstrap }) {
           { name: 'min.compaction.lag.ms', value: '0' },
         ],
       }),
-      20_000,
       'createTopics',
     );
     assert.is(created.name, topic);
@@ -94,7 +86,8 @@ function run({ bootstrap }) {
     assert.is(created.configuration['cleanup.policy'], 'compact');
 
     // createTopics returns before the partitions have leaders: poll the metadata until they do.
-    const leaders = await withDeadline(
+    const leaders = await within(
+      20_000,
       (async () => {
         for (;;) {
           const metadata = await admin.metadata({ topics: [topic], forceUpdate: true });
@@ -103,7 +96,6 @@ function run({ bootstrap }) {
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
       })(),
-      20_000,
       'waiting for partition leaders',
     );
     assert.equal(leaders, [1, 1, 1], 'the single node (node.id=1) leads every partition');
@@ -138,7 +130,7 @@ function run({ bootstrap }) {
         ]),
       });
     }
-    const result = await withDeadline(producer.send({ messages }), 20_000, 'producer.send');
+    const result = await within(20_000, producer.send({ messages }), 'producer.send');
     assert.is(result.offsets.length, PARTITIONS, 'one offset per partition written');
     for (const { partition, offset } of result.offsets) {
       // The offset reported is the batch's base offset: the first of the partition's 4 messages.
@@ -189,9 +181,9 @@ function run({ bootstrap }) {
   test('a group consumer (classic protocol) reads everything from the earliest offset, and commits', async () => {
     const groupId = uniqueName('smoke-classic');
     const consumer = client(new Consumer({ clientId: 'smoke-classic', groupId, bootstrapBrokers, maxWaitTime: 500, timeout: 10_000 }));
-    const stream = await withDeadline(
-      consumer.consume({ topics: [topic], mode: 'earliest', autocommit: false, sessionTimeout: 10_000, heartbeatInterval: 1000 }),
+    const stream = await within(
       30_000,
+      consumer.consume({ topics: [topic], mode: 'earliest', autocommit: false, sessionTimeout: 10_000, heartbeatInterval: 1000 }),
       'joining the group',
     );
     const messages = await take(stream, 13, 30_000, 'consuming');
@@ -218,7 +210,7 @@ function run({ bootstrap }) {
     const consumer = client(
       new Consumer({ clientId: 'smoke-848', groupId: uniqueName('smoke-848'), groupProtocol: 'consumer', bootstrapBrokers, maxWaitTime: 500, timeout: 10_000 }),
     );
-    const stream = await withDeadline(consumer.consume({ topics: [topic], mode: 'earliest', autocommit: false }), 30_000, 'joining the group (KIP-848)');
+    const stream = await within(30_000, consumer.consume({ topics: [topic], mode: 'earliest', autocommit: false }), 'joining the group (KIP-848)');
     assertAllProduced(await take(stream, 13, 30_000, 'consuming (KIP-848)'));
   });
 
@@ -229,7 +221,7 @@ function run({ bootstrap }) {
       { topic, partition: 1, offset: 4n }, // at the high watermark: nothing to read yet
       { topic, partition: 2, offset: 1n },
     ];
-    const stream = await withDeadline(consumer.consume({ topics: [topic], mode: 'manual', offsets, autocommit: false }), 30_000, 'manual stream');
+    const stream = await within(30_000, consumer.consume({ topics: [topic], mode: 'manual', offsets, autocommit: false }), 'manual stream');
     const messages = await take(stream, 2 + 3, 30_000, 'manual consuming');
     const got = messages.map((m) => [m.partition, m.offset, text(m.value)]).sort((x, y) => x[0] - y[0] || Number(x[1] - y[1]));
     assert.equal(got, [
@@ -245,13 +237,13 @@ function run({ bootstrap }) {
     const consumer = client(new Consumer({ clientId: 'smoke-fetch', groupId: uniqueName('smoke-fetch-unused'), bootstrapBrokers, timeout: 10_000 }));
     const metadata = await consumer.metadata({ topics: [topic] });
     const { id: topicId, partitions } = metadata.topics.get(topic);
-    const response = await withDeadline(
+    const response = await within(
+      20_000,
       consumer.fetch({
         node: partitions[1].leader,
         maxWaitTime: 100,
         topics: [{ topicId, partitions: [{ partition: 1, fetchOffset: 2n, partitionMaxBytes: 1 << 20, currentLeaderEpoch: -1, lastFetchedEpoch: -1 }] }],
       }),
-      20_000,
       'fetch',
     );
     const [part] = response.responses[0].partitions;
@@ -298,8 +290,9 @@ function runDedicated() {
     assert.is.not(own.bootstrap, process.env.KAFKA_BOOTSTRAP);
     const bootstrapBrokers = [own.bootstrap];
     const admin = new Admin({ clientId: 'restart-admin', bootstrapBrokers, timeout: 10_000 });
-    await withDeadline(admin.createTopics({ topics: [topic], partitions: 1, replicas: 1 }), 20_000, 'createTopics');
-    await withDeadline(
+    await within(20_000, admin.createTopics({ topics: [topic], partitions: 1, replicas: 1 }), 'createTopics');
+    await within(
+      20_000,
       (async () => {
         for (;;) {
           const metadata = await admin.metadata({ topics: [topic], forceUpdate: true });
@@ -307,13 +300,12 @@ function runDedicated() {
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
       })(),
-      20_000,
       'waiting for the partition leader',
     );
     const producer = new Producer({ clientId: 'restart-producer', bootstrapBrokers, acks: ProduceAcks.ALL, timeout: 10_000 });
-    await withDeadline(
-      producer.send({ messages: [1, 2, 3].map((i) => ({ topic, partition: 0, key: b(`k${i}`), value: b(`v${i}`) })) }),
+    await within(
       20_000,
+      producer.send({ messages: [1, 2, 3].map((i) => ({ topic, partition: 0, key: b(`k${i}`), value: b(`v${i}`) })) }),
       'producer.send',
     );
     await producer.close();
@@ -326,7 +318,7 @@ function runDedicated() {
 
     const consumer = new Consumer({ clientId: 'restart-consumer', groupId: uniqueName('restart'), bootstrapBrokers, maxWaitTime: 500, timeout: 10_000 });
     clients.push(consumer);
-    const stream = await withDeadline(consumer.consume({ topics: [topic], mode: 'earliest', autocommit: false }), 60_000, 'joining after the restart');
+    const stream = await within(60_000, consumer.consume({ topics: [topic], mode: 'earliest', autocommit: false }), 'joining after the restart');
     const messages = await take(stream, 3, 60_000, 'consuming after the restart');
     assert.equal(
       messages.map((m) => [m.offset, text(m.key), text(m.value)]),

@@ -18,7 +18,7 @@ else {
     test(`${backend}: every sentence counted, state rebuilt from the changelog halfway`, async () => {
       const stateDir = await mkdtemp(path.join(tmpdir(), 'streamstate-example-'));
       try {
-        const { code, stdout, stderr } = await runNode(['examples/word-count.mjs', '--broker', server.bootstrap, '--backend', backend, '--state-dir', stateDir], 180_000);
+        const { code, stdout, stderr } = await runNode(['examples/word-count.mjs', '--broker', server.bootstrap, '--backend', backend, '--state-dir', stateDir], { timeoutMs: 180_000 });
         assert.is(code, 0, `the example failed:\n${stdout}\n${stderr}`);
         assert.match(stdout, /^3000 sentences counted/m);
         assert.match(stdout, /second half: \d+ sentences, after replaying [1-9]\d* changelog messages/);

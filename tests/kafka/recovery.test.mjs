@@ -10,14 +10,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MemoryBackend, RecoveryManager, StateStoreManager, connectKafka, silentLogger } from 'streamstate';
+import { bytes, text } from '../conformance/support.mjs';
 import { skipLoudly, startKafkaServer, uniqueName } from '../helpers/kafka-server.mjs';
 
 const server = await startKafkaServer();
 if (server === undefined) skipLoudly(suite, 'Recovery from a recorded changelog');
 else await run(server.bootstrap);
 
-const bytes = (text) => new TextEncoder().encode(text);
-const text = (value) => (value === undefined ? undefined : new TextDecoder().decode(value));
 const header = (processed) => [
   ['__column_family__', bytes('default')],
   ...(processed === undefined ? [] : [['__processed_tp_offsets__', bytes(JSON.stringify(processed))]]),

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { node24 } from '../helpers/node24.mjs';
+import { runProcess } from '../helpers/run-node.mjs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -142,36 +143,16 @@ function binaryRuntime(name, args, parseVersion) {
  * args before the program's path) and returns the JSON it printed.
  * @throws when the program fails or prints no result (with its output)
  */
-export function runProgram(runtime, fixture, program, { timeoutMs = 60_000, env = {}, programArgs = [] } = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(runtime.command, [...runtime.args, program, ...programArgs], {
-      cwd: fixture,
-      env: { ...withoutForceColor(process.env), NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      const line = stdout.split('\n').find((l) => l.startsWith(RESULT_MARK));
-      if (code !== 0 || line === undefined) {
-        reject(new Error(`${runtime.command} ${program} exited with ${signal ?? code}\nstdout:\n${stdout}\nstderr:\n${stderr}`));
-        return;
-      }
-      resolve({ result: JSON.parse(line.slice(RESULT_MARK.length)), stderr });
-    });
+export async function runProgram(runtime, fixture, program, { timeoutMs = 60_000, env = {}, programArgs = [] } = {}) {
+  const { code, signal, stdout, stderr } = await runProcess(runtime.command, [...runtime.args, program, ...programArgs], {
+    cwd: fixture,
+    timeoutMs,
+    // Plain messages from every runtime (no ANSI colours); Node warns when FORCE_COLOR overrides NO_COLOR.
+    env: { FORCE_COLOR: undefined, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1', ...env },
   });
-}
-
-// Plain messages from every runtime (no ANSI colours); Node warns when FORCE_COLOR overrides NO_COLOR.
-function withoutForceColor(env) {
-  const { FORCE_COLOR, ...rest } = env;
-  void FORCE_COLOR;
-  return rest;
+  const line = stdout.split('\n').find((l) => l.startsWith(RESULT_MARK));
+  if (code !== 0 || line === undefined) throw new Error(`${runtime.command} ${program} exited with ${signal ?? code}\nstdout:\n${stdout}\nstderr:\n${stderr}`);
+  return { result: JSON.parse(line.slice(RESULT_MARK.length)), stderr };
 }
 
 /**
