@@ -233,6 +233,22 @@ state('prepare() takes an object of topic -> integer offset; getMany() takes an 
   }
 });
 
+state('recoverFromChangelogMessages() takes { durable } as a boolean, and writes nothing otherwise', async () => {
+  const store = new MemoryStore({ name: 'validation', stateDir: 'validation-recover', backend: new MemoryBackend() });
+  const partition = await store.assignPartition(0);
+  try {
+    for (const durable of ['no', 0, 1]) {
+      const error = await rejectionOf(partition.recoverFromChangelogMessages([], {}, { durable }));
+      assert.instance(error, StateArgumentError, String(durable));
+      assert.match(error.message, /options\.durable must be true or false/);
+    }
+    assert.equal(await partition.recoverFromChangelogMessages([], {}, { durable: false }), []);
+    assert.is(await partition.getChangelogOffset(), undefined, 'nothing was written');
+  } finally {
+    await store.close();
+  }
+});
+
 const secrets = suite('secrets: never printed');
 
 secrets('inspect and JSON.stringify of a store, its options and its manager hide the S3 credentials', async () => {

@@ -10,13 +10,12 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StateStoreManager, silentLogger } from 'streamstate';
 import { text } from './conformance/support.mjs';
 import { deadlined, withDeadline } from './helpers/deadline.mjs';
+import { withTemporaryDirectory } from './helpers/fixtures.mjs';
 import { expectedState } from './helpers/slatedb-recovery-child.mjs';
 
 const child = path.join(path.dirname(fileURLToPath(import.meta.url)), 'helpers', 'slatedb-recovery-child.mjs');
@@ -26,14 +25,7 @@ const test = deadlined(crash, 240_000);
 const MESSAGES = 30_000;
 const PER_READ = 250;
 
-async function withDirectory(fn) {
-  const directory = await mkdtemp(path.join(tmpdir(), 'streamstate-recovery-crash-'));
-  try {
-    return await fn(directory);
-  } finally {
-    await rm(directory, { recursive: true, force: true });
-  }
-}
+const withDirectory = (fn) => withTemporaryDirectory('streamstate-recovery-crash-', fn);
 
 /**
  * Runs the child once. With `killAfter`, SIGKILLs it as soon as it reports a read reaching `killAfter`

@@ -12,7 +12,7 @@ import { bytesToKeyString } from './bytes.js';
 import type { ChangelogMessage, ChangelogProducer } from './changelog.js';
 import { decodeChangelogMessage } from './changelog-message.js';
 import { CHANGELOG_OFFSET_KEY, LOCAL_ONLY_CFS, METADATA_CF_NAME } from './constants.js';
-import { PartitionClosedError } from './errors.js';
+import { PartitionClosedError, StateArgumentError } from './errors.js';
 import { intFromBytes, intToBytes } from './integers.js';
 import { checkOffset, isChangelogMessageCommitted, type CommittedOffsets } from './offsets.js';
 import type { Dumps, Loads } from './serialization.js';
@@ -254,6 +254,7 @@ export class StorePartition {
    * @returns what happened to each message, aligned with `messages`
    * @throws ColumnFamilyHeaderMissing or InvalidChangelogMessageError when any message is malformed
    *   (nothing written)
+   * @throws StateArgumentError when `options.durable` is given and is not a boolean (nothing written)
    */
   async recoverFromChangelogMessages(
     messages: readonly ChangelogMessage[],
@@ -261,6 +262,8 @@ export class StorePartition {
     options: RecoverOptions = {},
   ): Promise<RecoveryOutcome[]> {
     this.#assertOpen('recover');
+    const durable = options.durable ?? true;
+    if (typeof durable !== 'boolean') throw new StateArgumentError(`options.durable must be true or false, got ${String(durable)}.`);
     if (messages.length === 0) return [];
     const decoded = messages.map(decodeChangelogMessage);
     const operations: BatchOperation[] = [];
@@ -270,7 +273,7 @@ export class StorePartition {
       return 'applied';
     });
     const last = decoded[decoded.length - 1]!;
-    await this.#writeWithOffset(operations, last.offset, options.durable ?? true);
+    await this.#writeWithOffset(operations, last.offset, durable);
     const before = this.#recovered;
     this.#recovered += decoded.length;
     if (before === 0 || Math.floor(before / RECOVERY_PROGRESS_EVERY) !== Math.floor(this.#recovered / RECOVERY_PROGRESS_EVERY)) {
@@ -320,7 +323,7 @@ export class StorePartition {
     }
     if (operations.length === 0) return;
     try {
-      await (durable ? this.db.write(operations) : this.db.write(operations, { durable: false }));
+      await this.db.write(operations, durable ? undefined : { durable: false });
     } catch (error) {
       // The batch may or may not have landed; read the offset again next time.
       this.#changelogOffset = undefined;
