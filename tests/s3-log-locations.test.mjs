@@ -4,7 +4,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { S3Client, CreateBucketCommand } from '@aws-sdk/client-s3';
-import { StateStoreManager } from 'streamstate';
+import { LocalFileObjectStore, S3ObjectStore, StateStoreManager } from 'streamstate';
+import { withTemporaryDirectory } from './helpers/fixtures.mjs';
 import { startS3Server, skipLoudly } from './helpers/s3-server.mjs';
 import { withDeadline } from './helpers/deadline.mjs';
 
@@ -55,6 +56,30 @@ if (!server) {
         await first.close();
       }
     }),
+  );
+
+  s('an ObjectStore instance is named by its location: S3ObjectStore as s3://bucket/prefix, LocalFileObjectStore as its directory', () =>
+    withDeadline(120_000, 'open with store instances', () =>
+      withTemporaryDirectory('streamstate-log-location-', async (dir) => {
+        const prefix = `instance-${Date.now()}`;
+        const s3 = new S3ObjectStore({ bucket: BUCKET, prefix: `${prefix}/`, clientConfig: server.clientConfig });
+        const local = new LocalFileObjectStore(`${dir}/objects`);
+        assert.is(s3.location, `s3://${BUCKET}/${prefix}`);
+        assert.is(local.location, `${dir}/objects`);
+        for (const [objectStore, where] of [[s3, `path="s3://${BUCKET}/${prefix}/counts/t/0"`], [local, `path="${dir}/objects/counts/t/0"`]]) {
+          const log = capture();
+          const manager = new StateStoreManager({ stateDir: '/srv/local-state-dir', groupId: 'g', backend: 'slatedb', logger: log.logger, slatedbOptions: { objectStore } });
+          manager.registerStore('t', 'counts');
+          try {
+            await manager.onPartitionAssign('t', 0);
+            assert.ok(log.lines.some((line) => line.startsWith('info: Opened slatedb partition.') && line.includes(where)), `${where}\n${log.lines.join('\n')}`);
+          } finally {
+            await manager.close();
+          }
+        }
+        await s3.close();
+      }),
+    ),
   );
 
   s.run();

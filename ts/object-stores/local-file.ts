@@ -123,6 +123,10 @@ const LIST_CONCURRENCY = 32;
  * other object-store libraries because of the header.
  */
 export class LocalFileObjectStore implements ObjectStore {
+  /** The root directory, as given (keys are shown as paths under it). */
+  get location(): string {
+    return this.#root;
+  }
   readonly #root: string;
   readonly #fsync: boolean;
   readonly #fsOption: FileSystemLike | undefined;

@@ -96,6 +96,11 @@ export interface CopyOptions {
  * partially written object, and must round-trip user metadata.
  */
 export interface ObjectStore {
+  /**
+   * Where the objects are, for log lines and messages (`s3://bucket/prefix`, a directory); a key
+   * is shown as `<location>/<key>`. Optional: a store without it is shown by its class name.
+   */
+  readonly location?: string;
   /** Store `data` under `key`. Returns the new object's version. */
   put(key: string, data: Uint8Array, options?: PutOptions): Promise<ObjectVersion>;
   /** Read an object, or a range of it. Throws `NotFound` when absent. */

@@ -151,6 +151,10 @@ export class S3ObjectStore implements ObjectStore {
   readonly bucket: string;
   /** The key prefix inside the bucket, `''` or ending with `/`. */
   readonly prefix: string;
+  /** `s3://<bucket>` and the prefix without its last `/`. */
+  get location(): string {
+    return `s3://${this.bucket}${this.prefix === '' ? '' : `/${this.prefix.replace(/\/+$/, '')}`}`;
+  }
   readonly #clientConfig: S3ClientConfig;
   readonly #copyIfNotExists: 'get-and-put' | 'copy-object';
   readonly #givenClient: S3Client | undefined;

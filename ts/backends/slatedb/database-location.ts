@@ -16,7 +16,6 @@
  */
 import type { ObjectStore } from '../../object-stores/object-store.js';
 import { printableLocation } from '../../object-stores/location.js';
-import { S3ObjectStore } from '../../object-stores/s3.js';
 import { BackendInvalidArgumentError } from '../errors.js';
 
 /** The object store and key prefix of one database. */
@@ -37,7 +36,7 @@ export interface ObjectStoreSource {
 
 /**
  * Where a database's objects are, for log lines: with an explicit object store, the store's
- * location (`s3://bucket/prefix`, a location string as given, else its class name) and the key
+ * location (its `location`, such as `s3://bucket/prefix`, a location string as given, else its class name) and the key
  * under it (the path relative to `root`); otherwise the path itself (a local path or a location).
  * Credentials in a location string are not shown.
  */
@@ -46,8 +45,7 @@ export function describeDatabaseLocation(path: string, root: string, objectStore
   const key = path.startsWith(`${root}/`) ? path.slice(root.length + 1) : path.replace(/^\/+/, '');
   let base: string;
   if (typeof objectStore === 'string') base = printableLocation(objectStore).replace(/\/+$/, '');
-  else if (objectStore instanceof S3ObjectStore) base = `s3://${objectStore.bucket}${objectStore.prefix === '' ? '' : `/${objectStore.prefix.replace(/\/+$/, '')}`}`;
-  else base = `${objectStore.constructor?.name ?? 'object store'}:`;
+  else base = objectStore.location ?? `${objectStore.constructor?.name ?? 'object store'}:`;
   return `${base}/${key}`;
 }
 
